@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+// Swiftgate: a full-screen terminal client for Cisco's AnyConnect SSL VPN protocol.
+// Rooms and what may import what: see docs/ARCHITECTURE.md (from shared DESIGN.md §2).
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "swiftgate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "swiftgate", targets: ["swiftgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    ],
+    targets: [
+        // System libraries: module maps and `static inline` shims for the macros Swift cannot import.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // Pure protocol: no sockets, no clock, no C.
+        .target(name: "GatewayProtocol", swiftSettings: strict),
+        // TLS and DTLS on OpenSSL; certificate reports.
+        .target(name: "SecureChannel", dependencies: ["COpenSSL", "CLinux", "GatewayProtocol"], swiftSettings: strict),
+        // Saved gateways, aliases, trust, profiles, history.
+        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // The connection engine: phases, prompts, tunnel, data plane.
+        .target(
+            name: "Engine",
+            dependencies: [
+                "GatewayProtocol", "SecureChannel", "CLinux", "Store",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Screen model with no curses.
+        .target(name: "TUI", dependencies: ["Engine"], swiftSettings: strict),
+        // The only importer of ncurses.
+        .target(name: "Terminal", dependencies: ["TUI", "CNcursesw"], swiftSettings: strict),
+        .executableTarget(
+            name: "swiftgate",
+            dependencies: [
+                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "GatewayProtocolTests", dependencies: ["GatewayProtocol"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "TUITests", dependencies: ["TUI"], swiftSettings: strict),
+        .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,44 @@
+// Linux kernel interfaces whose macros Swift cannot import (TUNSETIFF is an _IOW macro; ifr_name a member macro).
+#ifndef SWIFTGATE_CLINUX_SHIM_H
+#define SWIFTGATE_CLINUX_SHIM_H
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <net/if.h>
+#include <linux/if_tun.h>
+#include <string.h>
+#include <errno.h>
+
+static inline unsigned long CLinux_TUNSETIFF(void) { return TUNSETIFF; }
+
+/// Opens a tun device on an already-open /dev/net/tun descriptor. `name` may be empty (the kernel picks);
+/// on success the kernel's name is copied back into `nameOut` (IFNAMSIZ bytes).
+static inline int CLinux_tun_attach(int fd, const char *name, char *nameOut) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI;
+    if (name && name[0]) strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) return -errno;
+    strncpy(nameOut, ifr.ifr_name, IFNAMSIZ);
+    return 0;
+}
+
+/// Sets an interface's MTU through a socket descriptor (SIOCSIFMTU).
+static inline int CLinux_set_mtu(int sock, const char *name, int mtu) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    ifr.ifr_mtu = mtu;
+    if (ioctl(sock, SIOCSIFMTU, &ifr) < 0) return -errno;
+    return 0;
+}
+
+/// The path MTU the kernel tracks for a connected TCP socket, or -1 (protocol.md §3.3).
+static inline int CLinux_tcp_pmtu(int fd) {
+    struct tcp_info info;
+    socklen_t len = sizeof(info);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) < 0) return -1;
+    return (int)info.tcpi_pmtu;
+}
+#endif

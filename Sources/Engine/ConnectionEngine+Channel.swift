@@ -1,0 +1,128 @@
+import GatewayProtocol
+import SecureChannel
+
+/// Opening TLS to the gateway, deciding trust, and HTTP exchanges over it.
+extension ConnectionEngine {
+    /// A new TLS session whose certificate is checked and, if invalid, put to the front end.
+    func openChannel() async throws(EngineError) -> TLSClient {
+        let host = options.url.host, port = options.url.port, tls = options.tls
+        let client: TLSClient
+        do {
+            client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
+                try TLSClient.connect(host: host, port: port, configuration: tls)
+            }
+        } catch {
+            switch error {
+            case .trustAnchors: throw .usage(error.description)
+            case _ where error.isUnreachable: throw .unreachable(error.description)
+            default: throw .protocolError(.tls, error.description)
+            }
+        }
+        try await decideTrust(client)
+        channel = client
+        channelUses = 0
+        lastReport = client.report
+        return client
+    }
+
+    private func decideTrust(_ client: TLSClient) async throws(EngineError) {
+        let report = client.report
+        if !options.serverPins.isEmpty {
+            // Explicit pins replace the trust store (openconnect's --servercert implies --no-system-trust).
+            guard options.serverPins.contains(where: report.matches(pin:)) else {
+                client.close()
+                emit(.certificate(report, trusted: false, decision: "refused"))
+                throw .certificateUntrusted(report, why: "it does not match the pin given with --servercert")
+            }
+            emit(.certificate(report, trusted: report.isValid, decision: "pinned"))
+            return
+        }
+        if report.isValid {
+            emit(.certificate(report, trusted: true, decision: "valid"))
+            return
+        }
+        if acceptedPins.contains(report.pin) {
+            emit(.certificate(report, trusted: false, decision: "accepted-earlier"))
+            return
+        }
+        let decision = await frontEnd.decideTrust(report)
+        switch decision {
+        case .cancel:
+            client.close()
+            emit(.certificate(report, trusted: false, decision: "refused"))
+            throw .certificateUntrusted(report, why: report.reasons.joined(separator: "; "))
+        case .once, .always:
+            acceptedPins.insert(report.pin)
+            emit(.certificate(report, trusted: false, decision: decision.rawValue))
+        }
+    }
+
+    /// One HTTP request and its response on the auth connection. A kept-alive connection the gateway closed
+    /// meanwhile is reopened once (with the certificate checked again).
+    func exchange(_ request: HTTPRequest) async throws(EngineError) -> HTTPResponse {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let client: TLSClient
+            if let open = channel { client = open } else { client = try await openChannel() }
+            let reused = channelUses > 0
+            channelUses += 1
+            do {
+                let response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
+                    try Self.roundTrip(client, request)
+                }
+                if response.closesConnection {
+                    client.close()
+                    channel = nil
+                }
+                return response
+            } catch {
+                client.close()
+                channel = nil
+                if case .closedBeforeResponse = error, reused, attempt == 1 { continue }
+                throw error.engineError(phase: phases.current ?? .userAuth)
+            }
+        }
+    }
+
+    enum ExchangeError: Error {
+        case channel(SecureChannelError)
+        case http(HTTPParseError)
+        case closedBeforeResponse
+
+        func engineError(phase: PhaseID) -> EngineError {
+            switch self {
+            case .channel(let error) where error.isUnreachable: return .unreachable(error.description)
+            case .channel(let error): return .protocolError(phase, error.description)
+            case .http(let error): return .protocolError(phase, error.description)
+            case .closedBeforeResponse: return .protocolError(phase, "the gateway closed the connection without answering")
+            }
+        }
+    }
+
+    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest) throws(ExchangeError) -> HTTPResponse {
+        var parser = HTTPResponseParser(limits: .standard, requestMethod: request.method)
+        var received = 0
+        do {
+            try client.write(request.serialized())
+            while true {
+                let bytes = try client.read()
+                if bytes.isEmpty {
+                    if received == 0 { throw ExchangeError.closedBeforeResponse }
+                    return try parser.finish()
+                }
+                received += bytes.count
+                if let response = try parser.feed(bytes) { return response }
+            }
+        } catch let error as ExchangeError {
+            throw error
+        } catch let error as SecureChannelError {
+            if case .closed = error, received == 0 { throw .closedBeforeResponse }
+            throw .channel(error)
+        } catch let error as HTTPParseError {
+            throw .http(error)
+        } catch {
+            throw .channel(.tls(String(describing: error)))
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import GatewayProtocol
+import SecureChannel
+
+/// Owns one connection's lifecycle: the phases in order, the prompts to its front end, and the events out
+/// (DESIGN.md §2). Front ends read `events` and implement `FrontEnd`.
+public actor ConnectionEngine {
+    public nonisolated let events: AsyncStream<EngineEvent>
+    let continuation: AsyncStream<EngineEvent>.Continuation
+    let options: ConnectOptions
+    let frontEnd: any FrontEnd
+    let clock = ContinuousClock()
+    var phases = PhaseTimer()
+    /// Pins accepted for this attempt ("once" or "always"): later sessions of the same attempt ask no more.
+    var acceptedPins: Set<String> = []
+    /// The authentication connection (HTTP keep-alive across the auth steps).
+    var channel: TLSClient?
+    var channelUses = 0
+    var lastReport: CertificateReport?
+
+    public init(options: ConnectOptions, frontEnd: any FrontEnd) {
+        self.options = options
+        self.frontEnd = frontEnd
+        (events, continuation) = AsyncStream.makeStream(of: EngineEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    /// Ends the event stream; call once the front end needs no more events.
+    public func finish() {
+        channel?.close()
+        channel = nil
+        continuation.finish()
+    }
+
+    // MARK: - Phases 1-3
+
+    /// TLS, group selection and user authentication: the `webvpn` cookie, or a typed error.
+    public func authenticate() async throws(EngineError) -> AuthenticatedSession {
+        do {
+            return try await runAuthentication()
+        } catch {
+            if let phase = phases.current {
+                emitPhase(phase, .failed, detail: [("reason", .string(error.description))])
+            }
+            emit(.error(code: error.exitCode, message: error.description))
+            channel?.close()
+            channel = nil
+            throw error
+        }
+    }
+
+    private func runAuthentication() async throws(EngineError) -> AuthenticatedSession {
+        startPhase(.tls)
+        let client = try await openChannel()
+        emitPhase(.tls, .done, detail: [
+            ("protocol", .string(client.protocolVersion)), ("cipher", .string(client.cipher)),
+            ("address", .string(client.remoteAddress)), ("port", .int(client.port)),
+        ])
+
+        var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
+                                                             group: options.group))
+        startPhase(.groupSelect)
+        var steps: [EventValue] = []
+        var action = flow.start()
+        while true {
+            switch action {
+            case .send(let request):
+                let response = try await exchange(request)
+                action = try step { () throws(AuthFlowError) in try flow.receive(response) }
+            case .chooseGroup(let choice):
+                guard let option = await frontEnd.chooseGroup(choice) else {
+                    throw .cancelled("no group chosen")
+                }
+                action = try step { () throws(AuthFlowError) in try flow.chooseGroup(option) }
+            case .groupSettled(let offered, let chosen, let reposts):
+                var detail: [(String, EventValue)] = [
+                    ("offered", .list(offered.map { .object([("value", .string($0.value)), ("label", .string($0.label))]) })),
+                    ("reposts", .int(reposts)),
+                ]
+                if let chosen {
+                    detail.append(("chosen", .object([("value", .string(chosen.value)), ("label", .string(chosen.label))])))
+                }
+                if flow.legacy { detail.append(("flow", "legacy")) }
+                emitPhase(.groupSelect, offered.isEmpty ? .skipped : .done, detail: detail)
+                startPhase(.userAuth)
+                action = try step { () throws(AuthFlowError) in try flow.next() }
+            case .fillForm(let form):
+                steps.append(Self.describe(form))
+                guard let answers = await frontEnd.fillForm(form) else {
+                    if let error = form.error { throw .authenticationRefused(error) }
+                    let labels = form.questions.map(\.label).joined(separator: ", ")
+                    throw .failed(.userAuth, "the gateway asks for \(labels) and no answer was available "
+                                  + "(headless: give --user and --passwd-on-stdin, one line per further field)")
+                }
+                action = try step { () throws(AuthFlowError) in try flow.submit(answers) }
+            case .authenticated(let result):
+                let report = lastReport!
+                if let claimed = result.serverCertHash, !claimed.isEmpty,
+                   claimed.lowercased() != report.sha1.lowercased() {
+                    throw .certificateUntrusted(report, why: "the gateway's server-cert-hash \(claimed) is not the "
+                                                + "certificate seen (\(report.sha1)); the connection may be intercepted")
+                }
+                var detail: [(String, EventValue)] = [("steps", .list(steps))]
+                if let banner = result.banner { detail.append(("banner", .string(banner))) }
+                if !result.profiles.isEmpty {
+                    detail.append(("profiles", .list(result.profiles.map { .string($0.uri) })))
+                }
+                if !result.corePackages.isEmpty {
+                    detail.append(("core_packages", .list(result.corePackages.map { .string($0.uri) })))
+                }
+                emitPhase(.userAuth, .done, detail: detail)
+                let address = channel?.remoteAddress ?? client.remoteAddress
+                channel?.close()
+                channel = nil
+                return AuthenticatedSession(url: options.url, result: result, certificate: report,
+                                            remoteAddress: address)
+            }
+        }
+    }
+
+    /// Runs one step of the flow, mapping its errors to the engine's.
+    private func step(_ body: () throws(AuthFlowError) -> AuthAction) throws(EngineError) -> AuthAction {
+        do {
+            return try body()
+        } catch {
+            throw Self.map(error, phase: phases.current ?? .userAuth)
+        }
+    }
+
+    static func map(_ error: AuthFlowError, phase: PhaseID) -> EngineError {
+        switch error {
+        case .refused(let message): return .authenticationRefused(message)
+        case .unknownGroup: return .usage(error.description)
+        case .missingAnswer: return .failed(phase, error.description)
+        case .badDocument, .badResponse, .unexpectedStatus, .redirectToOtherHost, .tooManyRedirects, .tooManyForms,
+             .noCookie, .groupRepostLoop, .notExpected:
+            return .protocolError(phase, error.description)
+        }
+    }
+
+    /// A form step for the phase details: what was asked, never what was answered.
+    static func describe(_ form: AuthForm) -> EventValue {
+        var entry: [(String, EventValue)] = [("id", .string(form.authID))]
+        if let message = form.message { entry.append(("message", .string(message))) }
+        if let error = form.error { entry.append(("error", .string(error))) }
+        entry.append(("fields", .list(form.questions.map {
+            .object([("name", .string($0.name)), ("kind", .string($0.kind.rawValue)), ("label", .string($0.label))])
+        })))
+        return .object(entry)
+    }
+
+    // MARK: - Events
+
+    func startPhase(_ phase: PhaseID) {
+        phases.start(phase, now: clock.now)
+        emit(.phase(phase, .started, milliseconds: nil, detail: []))
+    }
+
+    func emitPhase(_ phase: PhaseID, _ state: PhaseState, detail: [(String, EventValue)]) {
+        let ms = state == .started ? nil : phases.end(phase, now: clock.now)
+        emit(.phase(phase, state, milliseconds: ms, detail: detail))
+    }
+
+    func emit(_ event: EngineEvent) {
+        continuation.yield(event)
+    }
+}

@@ -1,0 +1,20 @@
+import GatewayProtocol
+
+/// What the engine tells its front ends (DESIGN.md §3). Never carries a password or a cookie.
+public enum EngineEvent: Sendable, Equatable {
+    case phase(PhaseID, PhaseState, milliseconds: Int?, detail: [(String, EventValue)])
+    case certificate(CertificateReport, trusted: Bool, decision: String)
+    case log(String)
+    case error(code: Int32, message: String)
+
+    public static func == (lhs: EngineEvent, rhs: EngineEvent) -> Bool {
+        switch (lhs, rhs) {
+        case let (.phase(a1, a2, a3, a4), .phase(b1, b2, b3, b4)):
+            return a1 == b1 && a2 == b2 && a3 == b3 && EventValue.object(a4) == EventValue.object(b4)
+        case let (.certificate(a1, a2, a3), .certificate(b1, b2, b3)): return a1 == b1 && a2 == b2 && a3 == b3
+        case let (.log(a), .log(b)): return a == b
+        case let (.error(a1, a2), .error(b1, b2)): return a1 == b1 && a2 == b2
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import COpenSSL
+import GatewayProtocol
+
+/// Validates a peer chain after the handshake: the chain against the system store plus `--cafile`, then the
+/// host name or IP (protocol.md §6.1). Every failure is collected in words instead of stopping at the first, so
+/// the trust prompt can show all of them.
+final class CertificateVerifier {
+    private let store: OpaquePointer
+
+    init(configuration: TLSConfiguration) throws(SecureChannelError) {
+        guard let store = X509_STORE_new() else { throw .tls("cannot allocate a certificate store") }
+        self.store = store
+        OpenSSLErrorQueue.clear()
+        if configuration.useSystemTrust {
+            _ = X509_STORE_set_default_paths(store)
+        }
+        if let caFile = configuration.caFile {
+            guard X509_STORE_load_file(store, caFile) == 1 else {
+                throw .trustAnchors(path: caFile, reason: OpenSSLErrorQueue.drainedDescription(default: "not a PEM file"))
+            }
+        }
+        OpenSSLErrorQueue.clear()
+    }
+
+    deinit { X509_STORE_free(store) }
+
+    /// The reasons the chain is not trusted for `host`; empty when it is.
+    func reasons(leaf: OpaquePointer, chain: OpaquePointer?, host: String) -> [String] {
+        guard let context = X509_STORE_CTX_new() else { return ["cannot allocate a verification context"] }
+        defer { X509_STORE_CTX_free(context) }
+        guard X509_STORE_CTX_init(context, store, leaf, chain) == 1 else {
+            return [OpenSSLErrorQueue.drainedDescription(default: "cannot start verification")]
+        }
+        let param = X509_STORE_CTX_get0_param(context)
+        _ = X509_VERIFY_PARAM_set_flags(param, UInt(X509_V_FLAG_PARTIAL_CHAIN))
+        _ = X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER)
+        if IPAddressText.isNumeric(host) {
+            _ = X509_VERIFY_PARAM_set1_ip_asc(param, host)
+        } else {
+            _ = X509_VERIFY_PARAM_set1_host(param, host, 0)
+        }
+        let collector = Collector()
+        let unmanaged = Unmanaged.passRetained(collector)
+        defer { unmanaged.release() }
+        _ = COpenSSL_X509_STORE_CTX_set_app_data(context, unmanaged.toOpaque())
+        X509_STORE_CTX_set_verify_cb(context) { ok, context in
+            guard ok == 0, let context, let raw = COpenSSL_X509_STORE_CTX_get_app_data(context) else { return ok }
+            let collector = Unmanaged<Collector>.fromOpaque(raw).takeUnretainedValue()
+            let code = X509_STORE_CTX_get_error(context)
+            let text = X509_verify_cert_error_string(Int(code)).map { String(cString: $0) } ?? "error \(code)"
+            collector.add(text)
+            return 1  // keep going: collect every reason
+        }
+        _ = X509_verify_cert(context)
+        OpenSSLErrorQueue.clear()
+        return collector.reasons
+    }
+
+    private final class Collector {
+        var reasons: [String] = []
+        func add(_ reason: String) {
+            if !reasons.contains(reason) { reasons.append(reason) }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+/// Failures below the HTTP layer: name resolution, TCP, TLS. Each says what to check.
+public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConvertible {
+    case resolve(host: String, reason: String)
+    case connect(host: String, port: Int, reasons: [String])
+    case timedOut(String)
+    case tls(String)
+    case closed
+    case trustAnchors(path: String, reason: String)
+    case system(String, errno: Int32)
+
+    public var description: String {
+        switch self {
+        case .resolve(let host, let reason):
+            return "cannot resolve '\(host)': \(reason); check the gateway name and your DNS"
+        case .connect(let host, let port, let reasons):
+            return "cannot reach \(host) port \(port): \(reasons.joined(separator: "; "))"
+        case .timedOut(let what): return "timed out \(what)"
+        case .tls(let reason): return "TLS failed: \(reason)"
+        case .closed: return "the gateway closed the connection"
+        case .trustAnchors(let path, let reason): return "cannot load trust anchors from \(path): \(reason)"
+        case .system(let call, let code): return "\(call) failed: \(SystemErrno.describe(code))"
+        }
+    }
+
+    /// Whether this means the gateway could not be reached at all (exit 5), rather than a TLS problem.
+    public var isUnreachable: Bool {
+        switch self {
+        case .resolve, .connect, .timedOut: return true
+        default: return false
+        }
+    }
+}

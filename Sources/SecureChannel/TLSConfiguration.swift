@@ -1,0 +1,18 @@
+/// How to open and check a TLS connection to a gateway.
+public struct TLSConfiguration: Sendable, Equatable {
+    /// Extra trust anchors (`--cafile`), PEM.
+    public var caFile: String?
+    /// Use the system trust store as well (the default).
+    public var useSystemTrust: Bool
+    public var connectTimeoutSeconds: Int
+    /// Read and write timeout while authenticating; the data plane runs its own timers.
+    public var ioTimeoutSeconds: Int
+
+    public init(caFile: String? = nil, useSystemTrust: Bool = true, connectTimeoutSeconds: Int = 15,
+                ioTimeoutSeconds: Int = 30) {
+        self.caFile = caFile
+        self.useSystemTrust = useSystemTrust
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.ioTimeoutSeconds = ioTimeoutSeconds
+    }
+}

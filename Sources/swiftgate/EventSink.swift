@@ -1,0 +1,33 @@
+import Engine
+import Foundation
+
+/// Prints an engine's events as they arrive, to stdout (`--events json|text`) or stderr (progress for people).
+struct EventSink {
+    let formatter: EventFormatter?
+    let toStandardOutput: Bool
+
+    init(mode: EventsMode?) {
+        switch mode {
+        case .json?: formatter = EventFormatter(style: .json); toStandardOutput = true
+        case .text?: formatter = EventFormatter(style: .text); toStandardOutput = true
+        case nil: formatter = EventFormatter(style: .text); toStandardOutput = false
+        }
+    }
+
+    /// Drains the stream until the engine finishes it.
+    func drain(_ events: AsyncStream<EngineEvent>) async {
+        for await event in events {
+            guard let formatter else { continue }
+            let line = formatter.format(event) + "\n"
+            if toStandardOutput {
+                FileHandle.standardOutput.write(Data(line.utf8))
+            } else {
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+        }
+    }
+}
+
+enum EventsMode: String, CaseIterable, Sendable {
+    case json, text
+}

@@ -1,0 +1,61 @@
+import Engine
+import Foundation
+import GatewayProtocol
+
+/// The front end of `swiftgate connect`: answers from the command line and stdin, never a prompt for trust.
+///
+/// Form answers: a text field named `username` gets `--user`; every other field (the password first) takes the
+/// next line of stdin. On a terminal without `--passwd-on-stdin`, fields are asked for on stderr instead, with
+/// echo off for passwords, unless `--non-interactive`.
+actor HeadlessFrontEnd: FrontEnd {
+    private let username: String?
+    private let interactive: Bool
+    private var stdinExhausted = false
+
+    init(username: String?, passwordOnStdin: Bool, nonInteractive: Bool) {
+        self.username = username
+        self.interactive = !passwordOnStdin && !nonInteractive && isatty(STDIN_FILENO) == 1
+    }
+
+    func chooseGroup(_ choice: GroupChoice) async -> FormOption? {
+        // Headless without --group: the gateway's own default, as openconnect does.
+        choice.defaultOption
+    }
+
+    func decideTrust(_ report: CertificateReport) async -> TrustDecision {
+        .cancel  // headless: only --servercert (and, later, stored pins) can trust an invalid certificate
+    }
+
+    func fillForm(_ form: AuthForm) async -> [String: Secret]? {
+        if interactive {
+            if let message = form.error ?? form.message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+        }
+        var answers: [String: Secret] = [:]
+        for field in form.questions {
+            if field.kind == .text, field.name == "username", let username {
+                answers[field.name] = Secret(username)
+                continue
+            }
+            if field.kind == .select {
+                // A select other than the group list: take the default unless a line names an option.
+                if let first = field.options.first(where: \.selected) ?? field.options.first {
+                    answers[field.name] = Secret(first.value)
+                    continue
+                }
+            }
+            guard let line = nextAnswer(label: field.label, secret: field.kind == .password) else { return nil }
+            answers[field.name] = Secret(line)
+        }
+        return answers
+    }
+
+    private func nextAnswer(label: String, secret: Bool) -> String? {
+        if interactive { return TerminalPrompt.ask(label, echo: !secret) }
+        guard !stdinExhausted else { return nil }
+        guard let line = readLine(strippingNewline: true) else {
+            stdinExhausted = true
+            return nil
+        }
+        return line
+    }
+}
