@@ -38,7 +38,7 @@ public actor ConnectionEngine {
             return try await runAuthentication()
         } catch {
             if let phase = phases.current {
-                emitPhase(phase, .failed, detail: [("reason", .string(error.description))])
+                emitPhase(phase, .failed, detail: [("reason", .string(error.summary))])
             }
             emit(.error(code: error.exitCode, message: error.description))
             channel?.close()
@@ -59,6 +59,7 @@ public actor ConnectionEngine {
                                                              group: options.group))
         startPhase(.groupSelect)
         var steps: [EventValue] = []
+        var lastQuestions: [String] = []
         var action = flow.start()
         while true {
             switch action {
@@ -84,8 +85,13 @@ public actor ConnectionEngine {
                 action = try step { () throws(AuthFlowError) in try flow.next() }
             case .fillForm(let form):
                 steps.append(Self.describe(form))
+                // ocserv answers a wrong password with the same form again, "Login failed." in its message
+                // (protocol.md §1.7): with no further answer, that message is the refusal.
+                let repeated = lastQuestions == form.questions.map(\.name)
+                lastQuestions = form.questions.map(\.name)
                 guard let answers = await frontEnd.fillForm(form) else {
                     if let error = form.error { throw .authenticationRefused(error) }
+                    if repeated, let message = form.message { throw .authenticationRefused(message) }
                     let labels = form.questions.map(\.label).joined(separator: ", ")
                     throw .failed(.userAuth, "the gateway asks for \(labels) and no answer was available "
                                   + "(headless: give --user and --passwd-on-stdin, one line per further field)")

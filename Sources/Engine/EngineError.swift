@@ -23,6 +23,11 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// One line, for a phase's failure detail; `description` has everything.
+    public var summary: String {
+        String(description.split(separator: "\n", maxSplits: 1).first ?? "")
+    }
+
     public var description: String {
         switch self {
         case .usage(let text): return text

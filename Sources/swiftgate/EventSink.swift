@@ -18,6 +18,8 @@ struct EventSink {
     func drain(_ events: AsyncStream<EngineEvent>) async {
         for await event in events {
             guard let formatter else { continue }
+            // Progress on stderr ends with the command's own error line; do not say it twice.
+            if !toStandardOutput, case .error = event { continue }
             let line = formatter.format(event) + "\n"
             if toStandardOutput {
                 FileHandle.standardOutput.write(Data(line.utf8))
