@@ -45,6 +45,9 @@ static inline void COpenSSL_GENERAL_NAMES_free(GENERAL_NAMES *names) { GENERAL_N
 static inline long COpenSSL_BIO_get_mem_data(BIO *bio, char **out) { return BIO_get_mem_data(bio, out); }
 static inline int COpenSSL_ERR_GET_REASON(unsigned long e) { return ERR_GET_REASON(e); }
 
+static inline long COpenSSL_SSL_enable_moving_write_buffer(SSL *ssl) {
+    return SSL_set_mode(ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+}
 static inline unsigned long COpenSSL_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
 static inline void COpenSSL_OPENSSL_free(void *ptr) { OPENSSL_free(ptr); }
 static inline int COpenSSL_X509_STORE_CTX_set_app_data(X509_STORE_CTX *ctx, void *data) {

@@ -69,7 +69,7 @@ extension ConnectionEngine {
             channelUses += 1
             do {
                 let response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
-                    try Self.roundTrip(client, request)
+                    try Self.roundTrip(client, request).response
                 }
                 if response.closesConnection {
                     client.close()
@@ -100,7 +100,9 @@ extension ConnectionEngine {
         }
     }
 
-    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest) throws(ExchangeError) -> HTTPResponse {
+    /// Sends a request and reads its response; bytes after it (the CSTP stream after CONNECT) come back too.
+    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest) throws(ExchangeError)
+        -> (response: HTTPResponse, remainder: [UInt8]) {
         var parser = HTTPResponseParser(limits: .standard, requestMethod: request.method)
         var received = 0
         do {
@@ -109,10 +111,10 @@ extension ConnectionEngine {
                 let bytes = try client.read()
                 if bytes.isEmpty {
                     if received == 0 { throw ExchangeError.closedBeforeResponse }
-                    return try parser.finish()
+                    return (try parser.finish(), [])
                 }
                 received += bytes.count
-                if let response = try parser.feed(bytes) { return response }
+                if let response = try parser.feed(bytes) { return (response, parser.remainder) }
             }
         } catch let error as ExchangeError {
             throw error

@@ -16,6 +16,10 @@ public actor ConnectionEngine {
     var channel: TLSClient?
     var channelUses = 0
     var lastReport: CertificateReport?
+    /// The running data plane, while a tunnel is up.
+    var dataPlane: DataPlane?
+    /// A stop asked for before the data plane started.
+    var pendingStop: DataPlane.StopMode?
 
     public init(options: ConnectOptions, frontEnd: any FrontEnd) {
         self.options = options

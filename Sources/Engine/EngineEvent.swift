@@ -4,6 +4,11 @@ import GatewayProtocol
 public enum EngineEvent: Sendable, Equatable {
     case phase(PhaseID, PhaseState, milliseconds: Int?, detail: [(String, EventValue)])
     case certificate(CertificateReport, trusted: Bool, decision: String)
+    case tunnel(TunnelInfo)
+    case channel(ChannelInfo)
+    case connected(transport: ChannelInfo.Kind)
+    case stats(TrafficStats)
+    case disconnected(reason: String)
     case log(String)
     case error(code: Int32, message: String)
 
@@ -12,6 +17,11 @@ public enum EngineEvent: Sendable, Equatable {
         case let (.phase(a1, a2, a3, a4), .phase(b1, b2, b3, b4)):
             return a1 == b1 && a2 == b2 && a3 == b3 && EventValue.object(a4) == EventValue.object(b4)
         case let (.certificate(a1, a2, a3), .certificate(b1, b2, b3)): return a1 == b1 && a2 == b2 && a3 == b3
+        case let (.tunnel(a), .tunnel(b)): return a == b
+        case let (.channel(a), .channel(b)): return a == b
+        case let (.connected(a), .connected(b)): return a == b
+        case let (.stats(a), .stats(b)): return a == b
+        case let (.disconnected(a), .disconnected(b)): return a == b
         case let (.log(a), .log(b)): return a == b
         case let (.error(a1, a2), .error(b1, b2)): return a1 == b1 && a2 == b2
         default: return false

@@ -20,6 +20,7 @@ public final class TLSClient: @unchecked Sendable {
 
     private let context: OpaquePointer
     private let ssl: OpaquePointer
+    var sslHandle: OpaquePointer { ssl }
     private var closed = false
 
     /// TCP connect, TLS handshake with SNI, then certificate validation into `report`.

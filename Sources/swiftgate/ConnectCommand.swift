@@ -29,6 +29,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(name: .customLong("servercert"), help: "Accept the certificate with this pin (pin-sha256:…); repeatable.")
     var serverCerts: [String] = []
 
+    @Flag(name: .customLong("cookie-on-stdin"), help: "Skip the login: read a webvpn cookie (from --authenticate) from stdin.")
+    var cookieOnStdin = false
+
     @Flag(help: "Stop after authentication and print COOKIE=, HOST=, CONNECT_URL= and FINGERPRINT= (shell-quoted).")
     var authenticate = false
 
@@ -37,6 +40,15 @@ struct ConnectCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("non-interactive"), help: "Never prompt: fail instead.")
     var nonInteractive = false
+
+    @Flag(name: .customLong("no-dtls"), help: "Do not offer DTLS: all data over TLS.")
+    var noDTLS = false
+
+    @Option(help: "vpnc-script that configures addresses, routes and DNS.")
+    var script: String = "/usr/share/vpnc-scripts/vpnc-script"
+
+    @Option(help: "Name of the tun device (default: the kernel's choice).")
+    var interface: String?
 
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
@@ -53,26 +65,60 @@ struct ConnectCommand: AsyncParsableCommand {
         }
         let options = ConnectOptions(url: url, group: group, userAgent: useragent, tls: TLSConfiguration(caFile: cafile),
                                      serverPins: serverCerts)
+        if !authenticate {
+            // Before a login is spent: can this process create the tun device? (exit 7 if not)
+            do {
+                try ConnectionEngine.checkTunnelPrivilege()
+            } catch {
+                FileHandle.standardError.write(Data(("swiftgate: " + error.description + "\n").utf8))
+                throw ExitCode(error.exitCode)
+            }
+            if !FileManager.default.isExecutableFile(atPath: script) {
+                throw ValidationError("--script \(script): not an executable file (install Debian's vpnc-scripts, or name one)")
+            }
+        }
         let frontEnd = HeadlessFrontEnd(username: user, passwordOnStdin: passwordOnStdin, nonInteractive: nonInteractive)
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
         let sink = EventSink(mode: events)
         let printer = Task { await sink.drain(engine.events) }
+        let signals = SignalHandling(engine: engine)
+        defer { signals.cancel() }
 
         let session: AuthenticatedSession
         do {
-            session = try await engine.authenticate()
-        } catch {
+            if cookieOnStdin {
+                guard let cookie = readLine(strippingNewline: true), !cookie.isEmpty else {
+                    throw EngineError.usage("--cookie-on-stdin: no cookie on stdin")
+                }
+                session = AuthenticatedSession(url: url, result: AuthResult(cookie: Secret(cookie)), certificate: nil,
+                                               remoteAddress: url.host)
+            } else {
+                session = try await engine.authenticate()
+            }
+        } catch let error as EngineError {
             await engine.finish()
             await printer.value
             FileHandle.standardError.write(Data(("swiftgate: " + error.description + "\n").utf8))
             throw ExitCode(error.exitCode)
         }
         guard authenticate else {
+            let end: SessionEnd
+            do {
+                end = try await engine.runTunnel(session, settings: TunnelSettings(
+                    script: script, interface: interface, offerDTLS: !noDTLS))
+            } catch {
+                await engine.finish()
+                await printer.value
+                FileHandle.standardError.write(Data(("swiftgate: " + error.description + "\n").utf8))
+                throw ExitCode(error.exitCode)
+            }
             await engine.finish()
             await printer.value
-            FileHandle.standardError.write(Data(
-                "swiftgate: authenticated; the tunnel (CSTP) is not implemented in this build yet: use --authenticate\n".utf8))
-            throw ExitCode(1)
+            if !end.clean {
+                FileHandle.standardError.write(Data(("swiftgate: " + end.reason + "\n").utf8))
+                throw ExitCode(1)
+            }
+            return
         }
         await engine.finish()
         await printer.value
@@ -80,7 +126,7 @@ struct ConnectCommand: AsyncParsableCommand {
             "COOKIE=" + ShellQuote.quote(session.result.cookie.reveal()),
             "HOST=" + ShellQuote.quote(session.remoteAddress),
             "CONNECT_URL=" + ShellQuote.quote(session.url.description),
-            "FINGERPRINT=" + ShellQuote.quote(session.certificate.pin),
+            "FINGERPRINT=" + ShellQuote.quote(session.certificate?.pin ?? ""),
         ]
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }

@@ -35,6 +35,34 @@ struct EventFormatter {
                 ("not_before", .string(report.notBefore)), ("not_after", .string(report.notAfter)),
                 ("san", .list(report.subjectAltNames.map(EventValue.string))),
             ])
+        case .tunnel(let info):
+            var values: [(String, EventValue)] = [("interface", .string(info.interface))]
+            if let address = info.address { values.append(("address", .string(address))) }
+            if let netmask = info.netmask { values.append(("netmask", .string(netmask))) }
+            if let v6 = info.ipv6Address { values.append(("address6", .string(v6))) }
+            values.append(("mtu", .int(info.mtu)))
+            values.append(("routes", .list(info.routes.map(EventValue.string))))
+            values.append(("excluded_routes", .list(info.excludedRoutes.map(EventValue.string))))
+            values.append(("dns", .list(info.dns.map(EventValue.string))))
+            if let domain = info.domain { values.append(("domain", .string(domain))) }
+            return ("tunnel", values)
+        case .channel(let info):
+            var values: [(String, EventValue)] = [("channel", .string(info.channel.rawValue)),
+                                                  ("state", .string(info.state.rawValue))]
+            if let version = info.protocolVersion { values.append(("protocol", .string(version))) }
+            if let cipher = info.cipher { values.append(("cipher", .string(cipher))) }
+            if let attempt = info.attempt { values.append(("attempt", .int(attempt))) }
+            if let next = info.nextInSeconds { values.append(("next_in_s", .int(next))) }
+            if let reason = info.reason { values.append(("reason", .string(reason))) }
+            return ("channel", values)
+        case .connected(let transport):
+            return ("connected", [("transport", .string(transport.rawValue))])
+        case .stats(let stats):
+            return ("stats", [("channel", .string(stats.channel.rawValue)),
+                              ("bytes_in", .int(stats.bytesIn)), ("bytes_out", .int(stats.bytesOut)),
+                              ("packets_in", .int(stats.packetsIn)), ("packets_out", .int(stats.packetsOut))])
+        case .disconnected(let reason):
+            return ("disconnected", [("reason", .string(reason))])
         case .log(let message):
             return ("log", [("message", .string(message))])
         case .error(let code, let message):
@@ -55,6 +83,8 @@ struct EventFormatter {
                 + " (\(decision)) subject=\(report.subject) pin=\(report.pin)"
             if !report.reasons.isEmpty { line += " reasons=\(report.reasons.joined(separator: "; "))" }
             return line
+        case .tunnel, .channel, .connected, .stats, .disconnected:
+            return "[\(clock)] \(fields.kind): " + fields.values.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
         case .log(let message):
             return "[\(clock)] \(message)"
         case .error(let code, let message):

@@ -42,9 +42,14 @@ struct CommandResult {
 /// blocked XCTest main thread never turns.
 enum CommandRunner {
     static func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval) throws -> CommandResult {
+        let command = try start(arguments, stdin: stdin)
+        return try command.wait(timeout: timeout)
+    }
+
+    /// Starts a command in the background (in its own process group).
+    static func start(_ arguments: [String], stdin: String? = nil) throws -> RunningCommand {
         let directory = NSTemporaryDirectory() + "cmd-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let outPath = directory + "/out", errPath = directory + "/err", inPath = directory + "/in"
         FileManager.default.createFile(atPath: inPath, contents: Data((stdin ?? "").utf8))
 
@@ -67,22 +72,72 @@ enum CommandRunner {
         let rc = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, environ)
         guard rc == 0 else { throw LabError("cannot start \(arguments.first ?? ""): \(String(cString: strerror(rc)))") }
 
+        return RunningCommand(pid: pid, arguments: arguments, directory: directory)
+    }
+}
+
+/// A command started by `CommandRunner.start`; its output is readable while it runs.
+final class RunningCommand {
+    let pid: pid_t
+    let arguments: [String]
+    private let directory: String
+    private(set) var result: CommandResult?
+
+    init(pid: pid_t, arguments: [String], directory: String) {
+        self.pid = pid
+        self.arguments = arguments
+        self.directory = directory
+    }
+
+    deinit {
+        if result == nil {
+            kill(-pid, SIGKILL)
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, 0)
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var stdoutSoFar: String { (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? "" }
+    var stderrSoFar: String { (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? "" }
+
+    func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Waits until a line of stdout contains `text`, or fails at the deadline (or if the command ends first).
+    func waitForOutput(_ text: String, timeout: TimeInterval) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !stdoutSoFar.contains(text) {
+            if let ended = try? wait(timeout: 0) {
+                throw LabError("'\(arguments.joined(separator: " "))' ended (exit \(ended.exitCode)) before printing '\(text)':\n\(ended.stdout)\n\(ended.stderr)")
+            }
+            if Date() > deadline {
+                throw LabError("no '\(text)' within \(Int(timeout)) s from '\(arguments.joined(separator: " "))':\n\(stdoutSoFar)\n\(stderrSoFar)")
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// Waits for the command to end; at the deadline it is killed (with its process group) and this throws.
+    @discardableResult
+    func wait(timeout: TimeInterval) throws -> CommandResult {
+        if let result { return result }
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
         while true {
             let done = waitpid(pid, &status, WNOHANG)
             if done == pid { break }
-            if Date() > deadline {
+            if Date() >= deadline {
+                if timeout == 0 { throw LabError("still running") }
                 kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
-                let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-                throw LabError("'\(arguments.joined(separator: " "))' did not finish within \(Int(timeout)) s; stderr:\n\(err)")
+                result = CommandResult(exitCode: -1, stdout: stdoutSoFar, stderr: stderrSoFar)
+                throw LabError("'\(arguments.joined(separator: " "))' did not finish within \(Int(timeout)) s; stderr:\n\(stderrSoFar)")
             }
             usleep(5_000)
         }
         let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return CommandResult(exitCode: exitCode,
-                             stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                             stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let finished = CommandResult(exitCode: exitCode, stdout: stdoutSoFar, stderr: stderrSoFar)
+        result = finished
+        return finished
     }
 }

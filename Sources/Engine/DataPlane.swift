@@ -1,0 +1,289 @@
+import GatewayProtocol
+import Glibc
+import SecureChannel
+
+/// Moves packets between the tun device and the CSTP channel on its own thread, never through the actor
+/// (DESIGN.md §2). One loop, sequential stages:
+///
+///   1. poll: wake pipe (stop requests), TLS socket, tun (only while nothing waits to be written)
+///   2. TLS → `CSTPDecoder` (one buffer, allocated once) → DATA written to the tun; DPD answered;
+///      DISCONNECT / TERMINATE end the session
+///   3. tun → 8-byte CSTP header written in front of the packet, in place → one TLS record per packet
+///   4. timers: DPD and keepalive from `KeepalivePolicy`; statistics every few seconds
+///
+/// A write the socket cannot take yet stays queued and the tun is not read until it is gone (back-pressure
+/// instead of an unbounded queue).
+final class DataPlane: @unchecked Sendable {
+    struct Stats: Sendable, Equatable {
+        var bytesIn = 0, bytesOut = 0, packetsIn = 0, packetsOut = 0
+    }
+
+    enum EndReason: Sendable, Equatable {
+        case userDisconnect
+        case hangup
+        case serverDisconnect(String)
+        case serverTerminate
+        case closedByGateway
+        case tlsFailure(String)
+        case peerDead(seconds: Int)
+        case protocolError(String)
+
+        var description: String {
+            switch self {
+            case .userDisconnect: return "disconnected by the user"
+            case .hangup: return "stopped without logging out (SIGHUP): the session cookie stays valid"
+            case .serverDisconnect(let reason): return "the gateway ended the session: \(reason)"
+            case .serverTerminate: return "the gateway terminated the session"
+            case .closedByGateway: return "the gateway closed the connection"
+            case .tlsFailure(let reason): return "the TLS connection failed: \(reason)"
+            case .peerDead(let seconds): return "the gateway stopped answering (no packet for \(seconds) s)"
+            case .protocolError(let reason): return "protocol error from the gateway: \(reason)"
+            }
+        }
+
+        var isClean: Bool { self == .userDisconnect || self == .hangup }
+    }
+
+    enum StopMode: UInt8 {
+        case disconnect = 1
+        case hangup = 2
+    }
+
+    private enum Outgoing {
+        case control([UInt8])
+        case data(Int)
+    }
+
+    private let tls: TLSClient
+    private let tun: TunDevice
+    private let initialBytes: [UInt8]
+    private let dpd: Int?
+    private let keepalive: Int?
+    private let statsInterval: Double
+    private let onStats: @Sendable (Stats) -> Void
+    private let onLog: @Sendable (String) -> Void
+    private let wakeRead: Int32
+    private let wakeWrite: Int32
+
+    init(tls: TLSClient, tun: TunDevice, initialBytes: [UInt8], dpd: Int?, keepalive: Int?, statsInterval: Double = 5,
+         onStats: @escaping @Sendable (Stats) -> Void, onLog: @escaping @Sendable (String) -> Void) {
+        self.tls = tls
+        self.tun = tun
+        self.initialBytes = initialBytes
+        self.dpd = dpd
+        self.keepalive = keepalive
+        self.statsInterval = statsInterval
+        self.onStats = onStats
+        self.onLog = onLog
+        var fds: [Int32] = [0, 0]
+        _ = pipe(&fds)
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        wakeRead = fds[0]
+        wakeWrite = fds[1]
+    }
+
+    deinit {
+        Glibc.close(wakeRead)
+        Glibc.close(wakeWrite)
+    }
+
+    /// Asks the loop to stop; safe from any thread or a signal handler's task.
+    func stop(_ mode: StopMode) {
+        var byte = mode.rawValue
+        _ = write(wakeWrite, &byte, 1)
+    }
+
+    /// Runs the loop on a thread of its own until the session ends.
+    func run() async -> EndReason {
+        await withCheckedContinuation { (continuation: CheckedContinuation<EndReason, Never>) in
+            let thread = Thread { continuation.resume(returning: self.loop()) }
+            thread.name = "swiftgate-dataplane"
+            thread.start()
+        }
+    }
+
+    private static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    private func loop() -> EndReason {
+        tls.enterDataMode()
+        var decoder = CSTPDecoder()
+        decoder.append(initialBytes)
+        // One packet buffer: the CSTP header goes in its first 8 bytes, the tun packet after it.
+        let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: CSTPFraming.headerLength + 65536, alignment: 16)
+        defer { packet.deallocate() }
+        var queue: [Outgoing] = []
+        var stats = Stats()
+        var policy = KeepalivePolicy(dpd: dpd, keepalive: keepalive, now: Self.now())
+        var nextStats = Self.now() + statsInterval
+
+        if let end = drainFrames(&decoder, &queue, &stats, &policy) { return end }
+
+        while true {
+            if let failure = flush(&queue, packet: packet, policy: &policy) { return failure }
+            let blocked = !queue.isEmpty
+            var fds = [
+                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: tls.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(fd: tun.descriptor, events: blocked ? 0 : Int16(POLLIN), revents: 0),
+            ]
+            let now = Self.now()
+            var deadline = nextStats
+            if let next = policy.nextDeadline() { deadline = min(deadline, next) }
+            let timeout = tls.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
+            let ready = poll(&fds, 3, timeout)
+            if ready < 0 && errno != EINTR { return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
+
+            if fds[0].revents & Int16(POLLIN) != 0 {
+                var mode: UInt8 = 0
+                _ = read(wakeRead, &mode, 1)
+                if mode == StopMode.hangup.rawValue { onStats(stats); return .hangup }
+                queue.append(.control(CSTPFraming.disconnect()))
+                sendBeforeClosing(&queue, packet: packet, policy: &policy)
+                onStats(stats)
+                return .userDisconnect
+            }
+
+            if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || tls.pendingPlaintext > 0 {
+                // Bounded per wake-up so the tun side is not starved by a fast download.
+                for _ in 0..<64 {
+                    let space = decoder.writableSpace()
+                    switch tls.read(into: space) {
+                    case .done(let count):
+                        decoder.commit(count)
+                        if let end = drainFrames(&decoder, &queue, &stats, &policy) { onStats(stats); return end }
+                        continue
+                    case .wantRead, .wantWrite:
+                        break
+                    case .closed:
+                        onStats(stats)
+                        return .closedByGateway
+                    case .failed(let reason):
+                        onStats(stats)
+                        return .tlsFailure(reason)
+                    }
+                    break
+                }
+            }
+
+            if queue.isEmpty && fds[2].revents & Int16(POLLIN) != 0 {
+                let payloadSpace = UnsafeMutableRawBufferPointer(rebasing: packet[CSTPFraming.headerLength...])
+                for _ in 0..<64 {
+                    let count = read(tun.descriptor, payloadSpace.baseAddress, payloadSpace.count)
+                    if count <= 0 { break }
+                    CSTPFraming.writeHeader(into: packet, at: 0, type: .data, length: count)
+                    let frameLength = CSTPFraming.headerLength + count
+                    stats.packetsOut += 1
+                    stats.bytesOut += count
+                    switch tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<frameLength])) {
+                    case .done:
+                        policy.sent(now: Self.now())
+                        continue
+                    case .wantWrite, .wantRead:
+                        queue.append(.data(frameLength))
+                    case .closed:
+                        onStats(stats)
+                        return .closedByGateway
+                    case .failed(let reason):
+                        onStats(stats)
+                        return .tlsFailure(reason)
+                    }
+                    break
+                }
+            }
+
+            let later = Self.now()
+            switch policy.action(now: later) {
+            case .none: break
+            case .sendDPD: queue.append(.control(CSTPFraming.frame(.dpdRequest)))
+            case .sendKeepalive: queue.append(.control(CSTPFraming.frame(.keepalive)))
+            case .dead:
+                onStats(stats)
+                return .peerDead(seconds: 2 * (dpd ?? 0))
+            }
+            if later >= nextStats {
+                onStats(stats)
+                nextStats = later + statsInterval
+            }
+        }
+    }
+
+    /// Handles every complete frame in the decoder; returns why the session ends, if it does.
+    private func drainFrames(_ decoder: inout CSTPDecoder, _ queue: inout [Outgoing], _ stats: inout Stats,
+                             _ policy: inout KeepalivePolicy) -> EndReason? {
+        while true {
+            let frame: (type: UInt8, payload: UnsafeRawBufferPointer)?
+            do {
+                frame = try decoder.next()
+            } catch {
+                return .protocolError(error.description)
+            }
+            guard let frame else { return nil }
+            policy.received(now: Self.now())
+            switch CSTPPacketType(rawValue: frame.type) {
+            case .data?:
+                stats.packetsIn += 1
+                stats.bytesIn += frame.payload.count
+                _ = write(tun.descriptor, frame.payload.baseAddress, frame.payload.count)
+            case .dpdRequest?:
+                // The answer echoes the request's payload (protocol.md §3.4).
+                queue.append(.control(CSTPFraming.frame(.dpdResponse, payload: Array(frame.payload))))
+            case .dpdResponse?, .keepalive?:
+                break
+            case .disconnect?:
+                let text = frame.payload.count > 1 ? String(decoding: frame.payload.dropFirst(), as: UTF8.self) : ""
+                return .serverDisconnect(text.isEmpty ? "no reason given" : text)
+            case .terminate?:
+                return .serverTerminate
+            case .compressedData?:
+                onLog("dropped a compressed packet: Swiftgate offers no compression")
+            case nil:
+                onLog("ignored a CSTP packet of unknown type 0x\(String(frame.type, radix: 16))")
+            }
+        }
+    }
+
+    /// Writes queued frames in order; a frame the socket cannot take stays first in line.
+    private func flush(_ queue: inout [Outgoing], packet: UnsafeMutableRawBufferPointer,
+                       policy: inout KeepalivePolicy) -> EndReason? {
+        while let head = queue.first {
+            let result: TLSClient.IOResult
+            switch head {
+            case .control(let bytes): result = bytes.withUnsafeBytes { tls.write($0) }
+            case .data(let length): result = tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<length]))
+            }
+            switch result {
+            case .done:
+                queue.removeFirst()
+                policy.sent(now: Self.now())
+            case .wantWrite, .wantRead:
+                return nil
+            case .closed:
+                return .closedByGateway
+            case .failed(let reason):
+                return .tlsFailure(reason)
+            }
+        }
+        return nil
+    }
+
+    /// The DISCONNECT must reach the gateway before TLS closes; give it two seconds at most.
+    private func sendBeforeClosing(_ queue: inout [Outgoing], packet: UnsafeMutableRawBufferPointer,
+                                   policy: inout KeepalivePolicy) {
+        let deadline = Self.now() + 2
+        while !queue.isEmpty && Self.now() < deadline {
+            if flush(&queue, packet: packet, policy: &policy) != nil { return }
+            if queue.isEmpty { return }
+            var pfd = pollfd(fd: tls.descriptor, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&pfd, 1, 100)
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,48 @@
+/// The tunnel as configured: what a `tunnel` event reports.
+public struct TunnelInfo: Sendable, Equatable {
+    public var interface: String
+    public var address: String?
+    public var netmask: String?
+    public var ipv6Address: String?
+    public var mtu: Int
+    /// Split-include routes; empty means everything goes through the tunnel.
+    public var routes: [String]
+    public var excludedRoutes: [String]
+    public var dns: [String]
+    public var domain: String?
+    public var banner: String?
+}
+
+/// One data channel's state: what a `channel` event reports.
+public struct ChannelInfo: Sendable, Equatable {
+    public enum Kind: String, Sendable { case tls, dtls }
+    public enum State: String, Sendable { case connecting, up, backoff, down, failed }
+
+    public var channel: Kind
+    public var state: State
+    public var protocolVersion: String?
+    public var cipher: String?
+    public var attempt: Int?
+    public var nextInSeconds: Int?
+    public var reason: String?
+
+    public init(channel: Kind, state: State, protocolVersion: String? = nil, cipher: String? = nil,
+                attempt: Int? = nil, nextInSeconds: Int? = nil, reason: String? = nil) {
+        self.channel = channel
+        self.state = state
+        self.protocolVersion = protocolVersion
+        self.cipher = cipher
+        self.attempt = attempt
+        self.nextInSeconds = nextInSeconds
+        self.reason = reason
+    }
+}
+
+/// Traffic counters, per channel.
+public struct TrafficStats: Sendable, Equatable {
+    public var channel: ChannelInfo.Kind
+    public var bytesIn: Int
+    public var bytesOut: Int
+    public var packetsIn: Int
+    public var packetsOut: Int
+}

@@ -1,0 +1,18 @@
+/// How the tunnel is set up on this machine (the `connect` options beyond authentication).
+public struct TunnelSettings: Sendable, Equatable {
+    /// vpnc-script; the default is Debian's vpnc-scripts package.
+    public var script: String
+    /// tun name; nil lets the kernel choose.
+    public var interface: String?
+    /// Offer DTLS in the CONNECT request (`--no-dtls` turns it off).
+    public var offerDTLS: Bool
+    public var statsIntervalSeconds: Double
+
+    public init(script: String = "/usr/share/vpnc-scripts/vpnc-script", interface: String? = nil, offerDTLS: Bool = true,
+                statsIntervalSeconds: Double = 5) {
+        self.script = script
+        self.interface = interface
+        self.offerDTLS = offerDTLS
+        self.statsIntervalSeconds = statsIntervalSeconds
+    }
+}
