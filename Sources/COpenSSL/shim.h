@@ -48,6 +48,11 @@ static inline int COpenSSL_ERR_GET_REASON(unsigned long e) { return ERR_GET_REAS
 static inline long COpenSSL_SSL_enable_moving_write_buffer(SSL *ssl) {
     return SSL_set_mode(ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 }
+static inline uint64_t COpenSSL_SSL_OP_NO_QUERY_MTU(void) { return SSL_OP_NO_QUERY_MTU; }
+static inline int COpenSSL_sk_SSL_CIPHER_num(const STACK_OF(SSL_CIPHER) *sk) { return sk_SSL_CIPHER_num(sk); }
+static inline const SSL_CIPHER *COpenSSL_sk_SSL_CIPHER_value(const STACK_OF(SSL_CIPHER) *sk, int i) {
+    return sk_SSL_CIPHER_value(sk, i);
+}
 static inline unsigned long COpenSSL_XN_FLAG_RFC2253(void) { return XN_FLAG_RFC2253; }
 static inline void COpenSSL_OPENSSL_free(void *ptr) { OPENSSL_free(ptr); }
 static inline int COpenSSL_X509_STORE_CTX_set_app_data(X509_STORE_CTX *ctx, void *data) {

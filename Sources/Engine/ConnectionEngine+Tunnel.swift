@@ -59,9 +59,10 @@ extension ConnectionEngine {
         let client = try await openChannel()
         channel = nil  // this connection becomes the CSTP channel, not the auth connection
         let mtus = ConnectRequestBuilder.mtus(pathMTU: client.pathMTU, serverIsIPv6: client.isIPv6)
+        let masterSecret = settings.offerDTLS ? SecureRandom.bytes(48) : nil
         let builder = ConnectRequestBuilder(
             url: session.url, userAgent: options.userAgent, hostname: Self.localHostname(), baseMTU: mtus.base,
-            mtu: mtus.mtu, dtlsMasterSecret: settings.offerDTLS ? SecureRandom.bytes(48) : nil)
+            mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode)
         let request = builder.request(cookie: session.result.cookie)
         let exchange: (response: HTTPResponse, remainder: [UInt8])
         do {
@@ -93,15 +94,24 @@ extension ConnectionEngine {
             client.close()
             throw .protocolError(.cstp, error.description)
         }
-        // Data runs over TLS until DTLS exists: the tunnel MTU is the gateway's X-CSTP-MTU.
-        let mtu = configuration.mtu ?? mtus.mtu
+        // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
+        // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
+        let cstpMTU = configuration.mtu ?? mtus.mtu
+        let ipOverhead = client.isIPv6 ? 40 : 20
+        let linkMTU = (configuration.baseMTU ?? mtus.base) - ipOverhead - 8
+        let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU) : nil
+        let mtu = dtls == nil ? cstpMTU : min(cstpMTU, configuration.dtls.mtu ?? linkMTU - 82)
         emitPhase(.cstp, .done, detail: [
             ("address", .string(configuration.ipv4Address ?? configuration.ipv6Address ?? "")),
-            ("mtu", .int(mtu)), ("base_mtu", .int(configuration.baseMTU ?? mtus.base)),
+            ("mtu", .int(cstpMTU)), ("base_mtu", .int(configuration.baseMTU ?? mtus.base)),
             ("dpd", .int(configuration.dpd ?? 0)), ("keepalive", .int(configuration.keepalive ?? 0)),
             ("server", .string(configuration.serverName ?? "")),
-            ("dtls_offered", .bool(settings.offerDTLS)),
+            ("dtls", .string(dtls?.modeName ?? "none")),
         ])
+        if dtls == nil {
+            startPhase(.dtls)
+            emitPhase(.dtls, .skipped, detail: [("reason", .string(settings.offerDTLS ? "the gateway offers no DTLS" : "--no-dtls"))])
+        }
 
         let script = ScriptRunner(path: settings.script)
         func environment(_ reason: String, _ device: String?) -> [String: String] {
@@ -137,13 +147,21 @@ extension ConnectionEngine {
         emit(.connected(transport: .tls))
 
         let events = continuation
+        let reporter = DTLSPhaseReporter(emit: { events.yield($0) })
         let plane = DataPlane(
             tls: client, tun: tun, initialBytes: exchange.remainder, dpd: configuration.dpd,
             keepalive: configuration.keepalive, statsInterval: settings.statsIntervalSeconds,
-            onStats: { stats in
-                events.yield(.stats(TrafficStats(channel: .tls, bytesIn: stats.bytesIn, bytesOut: stats.bytesOut,
-                                                 packetsIn: stats.packetsIn, packetsOut: stats.packetsOut)))
+            dtls: dtls, cstpMTU: cstpMTU, tunMTU: mtu,
+            onStats: { tls, dtls in
+                events.yield(.stats(TrafficStats(channel: .tls, bytesIn: tls.bytesIn, bytesOut: tls.bytesOut,
+                                                 packetsIn: tls.packetsIn, packetsOut: tls.packetsOut)))
+                if let dtls {
+                    events.yield(.stats(TrafficStats(channel: .dtls, bytesIn: dtls.bytesIn, bytesOut: dtls.bytesOut,
+                                                     packetsIn: dtls.packetsIn, packetsOut: dtls.packetsOut)))
+                }
             },
+            onChannel: { reporter.channelChanged($0) },
+            onReconfigured: { events.yield(.reconfigured(mtu: $0, reason: $1)) },
             onLog: { events.yield(.log($0)) })
         dataPlane = plane
         if let pendingStop { plane.stop(pendingStop) }
@@ -156,6 +174,35 @@ extension ConnectionEngine {
         emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.description)))
         emit(.disconnected(reason: end.description))
         return SessionEnd(reason: end.description, clean: end.isClean)
+    }
+
+    /// The DTLS mode the gateway chose, with its keys; nil (and a log line) when there is none or it is unusable.
+    private func dtlsSetup(_ configuration: TunnelConfiguration, client: TLSClient, masterSecret: [UInt8]?,
+                           linkMTU: Int) -> DTLSSetup? {
+        let plan: DTLSPlan?
+        do {
+            plan = try DTLSPlan.from(configuration.dtls)
+        } catch {
+            emit(.log(error.description))
+            return nil
+        }
+        guard let plan, let port = configuration.dtls.port else { return nil }
+        let mode: DTLSClient.Mode
+        switch plan {
+        case .psk(let appID):
+            // The PSK is keying material exported from this CSTP TLS session (protocol.md §4.3).
+            guard let key = try? client.exportKeyingMaterial(label: "EXPORTER-openconnect-psk", length: 32) else {
+                emit(.log("cannot derive the DTLS PSK from the TLS session; DTLS is off"))
+                return nil
+            }
+            mode = .psk(appID: appID, key: key)
+        case .resume(let dtls12, let cipher, let sessionID):
+            guard let masterSecret else { return nil }
+            mode = .resume(dtls12: dtls12, cipher: cipher, sessionID: sessionID, masterSecret: masterSecret)
+        }
+        return DTLSSetup(mode: mode, modeName: plan.name, address: client.remoteAddress, port: port, linkMTU: linkMTU,
+                         dpd: configuration.dtls.dpd ?? configuration.dpd,
+                         keepalive: configuration.dtls.keepalive ?? configuration.keepalive)
     }
 
     private func runScript(_ script: ScriptRunner, _ variables: [String: String], fatal: Bool) throws(EngineError) {

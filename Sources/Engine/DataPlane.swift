@@ -60,20 +60,33 @@ final class DataPlane: @unchecked Sendable {
     private let dpd: Int?
     private let keepalive: Int?
     private let statsInterval: Double
-    private let onStats: @Sendable (Stats) -> Void
+    private let dtlsSetup: DTLSSetup?
+    /// The gateway's X-CSTP-MTU: the tun's MTU whenever data runs over TLS.
+    private let cstpMTU: Int
+    private var tunMTU: Int
+    private let onStats: @Sendable (Stats, Stats?) -> Void
+    private let onChannel: @Sendable (ChannelInfo) -> Void
+    private let onReconfigured: @Sendable (Int, String) -> Void
     private let onLog: @Sendable (String) -> Void
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
     init(tls: TLSClient, tun: TunDevice, initialBytes: [UInt8], dpd: Int?, keepalive: Int?, statsInterval: Double = 5,
-         onStats: @escaping @Sendable (Stats) -> Void, onLog: @escaping @Sendable (String) -> Void) {
+         dtls: DTLSSetup?, cstpMTU: Int, tunMTU: Int,
+         onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
+         onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
         self.tls = tls
         self.tun = tun
         self.initialBytes = initialBytes
         self.dpd = dpd
         self.keepalive = keepalive
         self.statsInterval = statsInterval
+        self.dtlsSetup = dtls
+        self.cstpMTU = cstpMTU
+        self.tunMTU = tunMTU
         self.onStats = onStats
+        self.onChannel = onChannel
+        self.onReconfigured = onReconfigured
         self.onLog = onLog
         var fds: [Int32] = [0, 0]
         _ = pipe(&fds)
@@ -122,6 +135,12 @@ final class DataPlane: @unchecked Sendable {
         var stats = Stats()
         var policy = KeepalivePolicy(dpd: dpd, keepalive: keepalive, now: Self.now())
         var nextStats = Self.now() + statsInterval
+        let channelEvents = onChannel
+        let link = dtlsSetup.map { DTLSLink(setup: $0, now: Self.now(), onChannel: { channelEvents($0) }) }
+        defer { link?.close() }
+        let dtlsBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536 + 1, alignment: 16)
+        defer { dtlsBuffer.deallocate() }
+        func report() { onStats(stats, link?.stats) }
 
         if let end = drainFrames(&decoder, &queue, &stats, &policy) { return end }
 
@@ -132,21 +151,23 @@ final class DataPlane: @unchecked Sendable {
                 pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: tls.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
                 pollfd(fd: tun.descriptor, events: blocked ? 0 : Int16(POLLIN), revents: 0),
+                pollfd(fd: link?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let now = Self.now()
             var deadline = nextStats
             if let next = policy.nextDeadline() { deadline = min(deadline, next) }
+            if let next = link?.nextDeadline() { deadline = min(deadline, next) }
             let timeout = tls.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
-            let ready = poll(&fds, 3, timeout)
+            let ready = poll(&fds, 4, timeout)
             if ready < 0 && errno != EINTR { return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
 
             if fds[0].revents & Int16(POLLIN) != 0 {
                 var mode: UInt8 = 0
                 _ = read(wakeRead, &mode, 1)
-                if mode == StopMode.hangup.rawValue { onStats(stats); return .hangup }
+                if mode == StopMode.hangup.rawValue { report(); return .hangup }
                 queue.append(.control(CSTPFraming.disconnect()))
                 sendBeforeClosing(&queue, packet: packet, policy: &policy)
-                onStats(stats)
+                report()
                 return .userDisconnect
             }
 
@@ -157,17 +178,39 @@ final class DataPlane: @unchecked Sendable {
                     switch tls.read(into: space) {
                     case .done(let count):
                         decoder.commit(count)
-                        if let end = drainFrames(&decoder, &queue, &stats, &policy) { onStats(stats); return end }
+                        if let end = drainFrames(&decoder, &queue, &stats, &policy) { report(); return end }
                         continue
                     case .wantRead, .wantWrite:
                         break
                     case .closed:
-                        onStats(stats)
+                        report()
                         return .closedByGateway
                     case .failed(let reason):
-                        onStats(stats)
+                        report()
                         return .tlsFailure(reason)
                     }
+                    break
+                }
+            }
+
+            if let link {
+                var ended: EndReason?
+                let transition = link.service(now: Self.now(), readable: fds[3].revents & Int16(POLLIN) != 0, packet: { type, payload in
+                    switch CSTPPacketType(rawValue: type) {
+                    case .data?: _ = write(tun.descriptor, payload.baseAddress, payload.count)
+                    case .disconnect?: ended = .serverDisconnect("over DTLS")
+                    case .terminate?: ended = .serverTerminate
+                    default: break
+                    }
+                }, buffer: dtlsBuffer)
+                if let ended { report(); return ended }
+                switch transition {
+                case .up(_, _, let mtu)?:
+                    // Never above X-CSTP-MTU: the gateway's own limit (protocol.md §3.3, §4.3).
+                    setTunMTU(min(mtu, cstpMTU), reason: "DTLS up: the data MTU over DTLS is \(mtu)")
+                case .gaveUp?:
+                    setTunMTU(cstpMTU, reason: "DTLS unavailable: data over TLS with the gateway's X-CSTP-MTU")
+                case .down?, nil:
                     break
                 }
             }
@@ -177,6 +220,12 @@ final class DataPlane: @unchecked Sendable {
                 for _ in 0..<64 {
                     let count = read(tun.descriptor, payloadSpace.baseAddress, payloadSpace.count)
                     if count <= 0 { break }
+                    if let link, link.isUp {
+                        // DTLS framing: one type byte in front of the packet, in place (protocol.md §3.5).
+                        packet[CSTPFraming.headerLength - 1] = CSTPPacketType.data.rawValue
+                        let frame = UnsafeRawBufferPointer(rebasing: packet[(CSTPFraming.headerLength - 1)..<(CSTPFraming.headerLength + count)])
+                        if link.sendData(frame, now: Self.now()) { continue }
+                    }
                     CSTPFraming.writeHeader(into: packet, at: 0, type: .data, length: count)
                     let frameLength = CSTPFraming.headerLength + count
                     stats.packetsOut += 1
@@ -188,10 +237,10 @@ final class DataPlane: @unchecked Sendable {
                     case .wantWrite, .wantRead:
                         queue.append(.data(frameLength))
                     case .closed:
-                        onStats(stats)
+                        report()
                         return .closedByGateway
                     case .failed(let reason):
-                        onStats(stats)
+                        report()
                         return .tlsFailure(reason)
                     }
                     break
@@ -204,13 +253,24 @@ final class DataPlane: @unchecked Sendable {
             case .sendDPD: queue.append(.control(CSTPFraming.frame(.dpdRequest)))
             case .sendKeepalive: queue.append(.control(CSTPFraming.frame(.keepalive)))
             case .dead:
-                onStats(stats)
+                report()
                 return .peerDead(seconds: 2 * (dpd ?? 0))
             }
             if later >= nextStats {
-                onStats(stats)
+                report()
                 nextStats = later + statsInterval
             }
+        }
+    }
+
+    private func setTunMTU(_ mtu: Int, reason: String) {
+        guard mtu != tunMTU else { return }
+        do {
+            try tun.setMTU(mtu)
+            tunMTU = mtu
+            onReconfigured(mtu, reason)
+        } catch {
+            onLog("cannot change the tun MTU to \(mtu): \(error)")
         }
     }
 

@@ -8,6 +8,7 @@ public enum EngineEvent: Sendable, Equatable {
     case channel(ChannelInfo)
     case connected(transport: ChannelInfo.Kind)
     case stats(TrafficStats)
+    case reconfigured(mtu: Int, reason: String)
     case disconnected(reason: String)
     case log(String)
     case error(code: Int32, message: String)
@@ -21,6 +22,7 @@ public enum EngineEvent: Sendable, Equatable {
         case let (.channel(a), .channel(b)): return a == b
         case let (.connected(a), .connected(b)): return a == b
         case let (.stats(a), .stats(b)): return a == b
+        case let (.reconfigured(a1, a2), .reconfigured(b1, b2)): return a1 == b1 && a2 == b2
         case let (.disconnected(a), .disconnected(b)): return a == b
         case let (.log(a), .log(b)): return a == b
         case let (.error(a1, a2), .error(b1, b2)): return a1 == b1 && a2 == b2

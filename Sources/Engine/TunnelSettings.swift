@@ -1,3 +1,5 @@
+import GatewayProtocol
+
 /// How the tunnel is set up on this machine (the `connect` options beyond authentication).
 public struct TunnelSettings: Sendable, Equatable {
     /// vpnc-script; the default is Debian's vpnc-scripts package.
@@ -6,13 +8,15 @@ public struct TunnelSettings: Sendable, Equatable {
     public var interface: String?
     /// Offer DTLS in the CONNECT request (`--no-dtls` turns it off).
     public var offerDTLS: Bool
+    public var dtlsMode: DTLSModePreference
     public var statsIntervalSeconds: Double
 
     public init(script: String = "/usr/share/vpnc-scripts/vpnc-script", interface: String? = nil, offerDTLS: Bool = true,
-                statsIntervalSeconds: Double = 5) {
+                dtlsMode: DTLSModePreference = .auto, statsIntervalSeconds: Double = 5) {
         self.script = script
         self.interface = interface
         self.offerDTLS = offerDTLS
+        self.dtlsMode = dtlsMode
         self.statsIntervalSeconds = statsIntervalSeconds
     }
 }

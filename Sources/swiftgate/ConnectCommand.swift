@@ -44,6 +44,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-dtls"), help: "Do not offer DTLS: all data over TLS.")
     var noDTLS = false
 
+    @Option(name: .customLong("dtls-mode"), help: "DTLS modes to offer: auto, psk, legacy or dtls12.")
+    var dtlsMode: DTLSModePreference = .auto
+
     @Option(help: "vpnc-script that configures addresses, routes and DNS.")
     var script: String = "/usr/share/vpnc-scripts/vpnc-script"
 
@@ -105,7 +108,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let end: SessionEnd
             do {
                 end = try await engine.runTunnel(session, settings: TunnelSettings(
-                    script: script, interface: interface, offerDTLS: !noDTLS))
+                    script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode))
             } catch {
                 await engine.finish()
                 await printer.value
@@ -133,3 +136,4 @@ struct ConnectCommand: AsyncParsableCommand {
 }
 
 extension EventsMode: ExpressibleByArgument {}
+extension DTLSModePreference: ExpressibleByArgument {}

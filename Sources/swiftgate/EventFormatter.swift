@@ -61,6 +61,8 @@ struct EventFormatter {
             return ("stats", [("channel", .string(stats.channel.rawValue)),
                               ("bytes_in", .int(stats.bytesIn)), ("bytes_out", .int(stats.bytesOut)),
                               ("packets_in", .int(stats.packetsIn)), ("packets_out", .int(stats.packetsOut))])
+        case .reconfigured(let mtu, let reason):
+            return ("reconfigured", [("mtu", .int(mtu)), ("reason", .string(reason))])
         case .disconnected(let reason):
             return ("disconnected", [("reason", .string(reason))])
         case .log(let message):
@@ -83,7 +85,7 @@ struct EventFormatter {
                 + " (\(decision)) subject=\(report.subject) pin=\(report.pin)"
             if !report.reasons.isEmpty { line += " reasons=\(report.reasons.joined(separator: "; "))" }
             return line
-        case .tunnel, .channel, .connected, .stats, .disconnected:
+        case .tunnel, .channel, .connected, .stats, .reconfigured, .disconnected:
             return "[\(clock)] \(fields.kind): " + fields.values.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
         case .log(let message):
             return "[\(clock)] \(message)"

@@ -1,9 +1,5 @@
 /// Builds `CONNECT /CSCOSSLC/tunnel` with the headers of protocol.md §3.1.
 public struct ConnectRequestBuilder: Sendable {
-    /// The legacy and OpenConnect names Swiftgate offers, PSK first (protocol.md §9.3).
-    public static let dtlsCipherSuites = "PSK-NEGOTIATE:OC-DTLS1_2-AES256-GCM:OC-DTLS1_2-AES128-GCM:AES256-SHA:AES128-SHA"
-    public static let dtls12CipherSuites = "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-GCM-SHA256"
-
     public var url: GatewayURL
     public var userAgent: String
     public var hostname: String
@@ -12,14 +8,13 @@ public struct ConnectRequestBuilder: Sendable {
     public var ipv6: Bool
     /// 48 random bytes, new per connection; nil when DTLS is off (`--no-dtls`).
     public var dtlsMasterSecret: [UInt8]?
-    public var dtlsCipherSuites: String
-    public var dtls12CipherSuites: String
+    /// What `--dtls-mode` offers (protocol.md §9.3: PSK, legacy and DTLS 1.2 names together for `auto`).
+    public var dtlsMode: DTLSModePreference
     /// On reconnect: the addresses held before (X-CSTP-Address, one header each).
     public var previousAddresses: [String]
 
     public init(url: GatewayURL, userAgent: String, hostname: String, baseMTU: Int, mtu: Int, ipv6: Bool = false,
-                dtlsMasterSecret: [UInt8]?, dtlsCipherSuites: String = ConnectRequestBuilder.dtlsCipherSuites,
-                dtls12CipherSuites: String = ConnectRequestBuilder.dtls12CipherSuites, previousAddresses: [String] = []) {
+                dtlsMasterSecret: [UInt8]?, dtlsMode: DTLSModePreference = .auto, previousAddresses: [String] = []) {
         self.url = url
         self.userAgent = userAgent
         self.hostname = hostname
@@ -27,8 +22,7 @@ public struct ConnectRequestBuilder: Sendable {
         self.mtu = mtu
         self.ipv6 = ipv6
         self.dtlsMasterSecret = dtlsMasterSecret
-        self.dtlsCipherSuites = dtlsCipherSuites
-        self.dtls12CipherSuites = dtls12CipherSuites
+        self.dtlsMode = dtlsMode
         self.previousAddresses = previousAddresses
     }
 
@@ -48,8 +42,9 @@ public struct ConnectRequestBuilder: Sendable {
         for address in previousAddresses { headers.add("X-CSTP-Address", address) }
         if let secret = dtlsMasterSecret {
             headers.add("X-DTLS-Master-Secret", Hex.encode(secret, uppercase: true))
-            headers.add("X-DTLS-CipherSuite", dtlsCipherSuites)
-            headers.add("X-DTLS12-CipherSuite", dtls12CipherSuites)
+            let offer = dtlsMode.offer
+            if let suites = offer.cipherSuites { headers.add("X-DTLS-CipherSuite", suites) }
+            if let suites = offer.dtls12CipherSuites { headers.add("X-DTLS12-CipherSuite", suites) }
         }
         return HTTPRequest(method: "CONNECT", path: "/CSCOSSLC/tunnel", headers: headers)
     }

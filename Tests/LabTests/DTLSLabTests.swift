@@ -1,0 +1,172 @@
+import Foundation
+import XCTest
+
+/// Phase 6 against a real ocserv: the three DTLS modes, data over DTLS, and the blocked-UDP backoff with the
+/// MTU fallback to TLS (DESIGN.md §1, 6.1).
+final class DTLSLabTests: XCTestCase {
+    private var lab: LabGateway?
+    private var running: [RunningCommand] = []
+
+    override func setUpWithError() throws {
+        try LabRequirement.check()
+    }
+
+    override func tearDown() {
+        running.removeAll()
+        lab?.stop()
+        lab = nil
+    }
+
+    private func start(_ options: [String] = []) throws -> LabGateway {
+        let gateway = try LabGateway(options: options)
+        lab = gateway
+        return gateway
+    }
+
+    private func connect(_ lab: LabGateway, extra: [String] = []) throws -> RunningCommand {
+        let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
+                         "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--events", "json"] + extra
+        let command = try CommandRunner.start(arguments, stdin: "secret\n")
+        running.append(command)
+        try command.waitForOutput(#""event":"connected""#, timeout: 30)
+        return command
+    }
+
+    private func events(_ command: RunningCommand) -> [[String: Any]] {
+        CommandResult(exitCode: 0, stdout: command.stdoutSoFar, stderr: "").events
+    }
+
+    private func dtlsChannelEvents(_ command: RunningCommand) -> [[String: Any]] {
+        events(command).filter { $0["event"] as? String == "channel" && $0["channel"] as? String == "dtls" }
+    }
+
+    private func waitForDTLSUp(_ command: RunningCommand, timeout: TimeInterval = 20) throws -> [String: Any] {
+        try command.waitForOutput(#""channel":"dtls","state":"up""#, timeout: timeout)
+        return try XCTUnwrap(dtlsChannelEvents(command).last { $0["state"] as? String == "up" })
+    }
+
+    private func stop(_ command: RunningCommand) throws -> [String: [String: Any]] {
+        command.signal(SIGTERM)
+        let result = try command.wait(timeout: 20)
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        var last: [String: [String: Any]] = [:]
+        for event in result.events where event["event"] as? String == "stats" {
+            last[event["channel"] as? String ?? ""] = event
+        }
+        return last
+    }
+
+    private func ping(_ lab: LabGateway, count: Int = 3) throws {
+        let ping = try lab.client(["ping", "-c", String(count), "-W", "5", lab["VPN_GW_ADDR"]], timeout: 60)
+        XCTAssertEqual(ping.exitCode, 0, ping.allOutput)
+    }
+
+    private func transfer(_ lab: LabGateway, mebibytes: Int) throws {
+        let receiver = try CommandRunner.start(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3",
+                                                LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "receive",
+                                                lab["VPN_GW_ADDR"], "5001"])
+        running.append(receiver)
+        try receiver.waitForOutput("listening", timeout: 20)
+        let sent = try lab.client(["/usr/bin/python3", LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "send",
+                                   lab["VPN_GW_ADDR"], "5001", String(mebibytes)], timeout: 300)
+        XCTAssertEqual(sent.exitCode, 0, sent.allOutput)
+        let received = try receiver.wait(timeout: 60)
+        XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init),
+                       sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "size and SHA-256 on both ends")
+    }
+
+    func testPSKModeIsOcservsDefaultAndCarriesData() throws {
+        let lab = try start()
+        let session = try connect(lab)
+        let up = try waitForDTLSUp(session)
+        XCTAssertEqual(up["protocol"] as? String, "DTLSv1.2")
+        XCTAssertTrue((up["cipher"] as? String ?? "").hasPrefix("PSK-"), "\(up)")
+        XCTAssertEqual(up["reason"] as? String, "psk")
+        let done = events(session).last { $0["event"] as? String == "phase" && $0["phase"] as? String == "dtls" }
+        XCTAssertEqual(done?["state"] as? String, "done")
+        let occtl = try CommandRunner.run(["/bin/bash", LabGateway.script, "occtl", lab.stateDirectory, "show", "user", "alice"],
+                                          timeout: 30)
+        XCTAssertTrue(occtl.stdout.contains("(DTLS1.2)-(PSK)"), "the gateway sees PSK DTLS: \(occtl.stdout)")
+        try ping(lab)
+        try transfer(lab, mebibytes: 20)
+        let stats = try stop(session)
+        XCTAssertGreaterThan(stats["dtls"]?["bytes_out"] as? Int ?? 0, 20 * 1024 * 1024, "the transfer went over DTLS")
+        XCTAssertGreaterThanOrEqual(stats["dtls"]?["packets_in"] as? Int ?? 0, 3)
+    }
+
+    func testLegacyDTLS09WhenThePSKModeIsOff() throws {
+        let lab = try start(["--extra", "dtls-psk = false"])
+        let session = try connect(lab, extra: ["--dtls-mode", "legacy"])
+        let up = try waitForDTLSUp(session)
+        XCTAssertEqual(up["protocol"] as? String, "DTLSv0.9")
+        XCTAssertEqual(up["reason"] as? String, "legacy")
+        try ping(lab)
+        let stats = try stop(session)
+        XCTAssertGreaterThanOrEqual(stats["dtls"]?["packets_in"] as? Int ?? 0, 3, "the pings came back over DTLS")
+    }
+
+    func testDTLS12Resumption() throws {
+        let lab = try start(["--extra", "dtls-psk = false"])
+        let session = try connect(lab, extra: ["--dtls-mode", "dtls12"])
+        let up = try waitForDTLSUp(session)
+        XCTAssertEqual(up["protocol"] as? String, "DTLSv1.2")
+        XCTAssertEqual(up["reason"] as? String, "dtls12")
+        XCTAssertTrue((up["cipher"] as? String ?? "").contains("GCM"), "\(up)")
+        try ping(lab)
+        let stats = try stop(session)
+        XCTAssertGreaterThanOrEqual(stats["dtls"]?["packets_out"] as? Int ?? 0, 3)
+    }
+
+    func testNoDTLSOffersNone() throws {
+        let lab = try start()
+        let session = try connect(lab, extra: ["--no-dtls"])
+        let skipped = events(session).last { $0["event"] as? String == "phase" && $0["phase"] as? String == "dtls" }
+        XCTAssertEqual(skipped?["state"] as? String, "skipped")
+        XCTAssertTrue(dtlsChannelEvents(session).isEmpty)
+        _ = try stop(session)
+    }
+
+    func testBlockedUDPBacksOffFiveTimesFallsBackToTLSThenComesBack() throws {
+        let lab = try start()
+        let block = try lab.client(["nft", "add table inet sgblock ; add chain inet sgblock out { type filter hook output priority 0 ; } ; add rule inet sgblock out udp dport \(lab["PORT"]) drop"], timeout: 30)
+        XCTAssertEqual(block.exitCode, 0, block.allOutput)
+        let session = try connect(lab)
+        let cstpMTU = try XCTUnwrap(events(session).first {
+            $0["event"] as? String == "phase" && $0["phase"] as? String == "cstp" && $0["state"] as? String == "done"
+        }.flatMap { ($0["detail"] as? [String: Any])?["mtu"] as? Int })
+
+        // Five retries after 1, 2, 4, 8 and 16 s, then DTLS is given up and the tun takes X-CSTP-MTU.
+        try session.waitForOutput(#""channel":"dtls","state":"failed""#, timeout: 90)
+        let channel = dtlsChannelEvents(session)
+        let backoffs = channel.filter { $0["state"] as? String == "backoff" }
+        XCTAssertEqual(backoffs.map { $0["attempt"] as? Int }, [1, 2, 3, 4, 5])
+        XCTAssertEqual(backoffs.map { $0["next_in_s"] as? Int }, [1, 2, 4, 8, 16])
+        let times = channel.map { Self.time($0) }
+        for (index, event) in channel.enumerated() where event["state"] as? String == "backoff" && index + 1 < channel.count {
+            let wait = times[index + 1] - times[index]
+            XCTAssertGreaterThanOrEqual(wait, Double(event["next_in_s"] as? Int ?? 0) - 0.05, "waited as announced")
+        }
+        try session.waitForOutput(#""event":"reconfigured""#, timeout: 5)
+        let reconfigured = try XCTUnwrap(events(session).last { $0["event"] as? String == "reconfigured" })
+        XCTAssertEqual(reconfigured["mtu"] as? Int, cstpMTU)
+        XCTAssertTrue((reconfigured["reason"] as? String ?? "").contains("TLS"))
+        let link = try lab.client(["ip", "-o", "link", "show", "dev", "tun0"], timeout: 30)
+        XCTAssertTrue(link.stdout.contains("mtu \(cstpMTU) "), link.stdout)
+        try ping(lab)
+
+        // The rule gone, DTLS comes back at the next periodic try (60 s), and the MTU follows it.
+        let unblock = try lab.client(["nft", "delete table inet sgblock"], timeout: 30)
+        XCTAssertEqual(unblock.exitCode, 0, unblock.allOutput)
+        _ = try waitForDTLSUp(session, timeout: 75)
+        try ping(lab)
+        let stats = try stop(session)
+        XCTAssertGreaterThanOrEqual(stats["dtls"]?["packets_in"] as? Int ?? 0, 3, "pings over DTLS after it came back")
+        XCTAssertGreaterThanOrEqual(stats["tls"]?["packets_in"] as? Int ?? 0, 3, "pings over TLS while it was blocked")
+    }
+
+    private static func time(_ event: [String: Any]) -> Double {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: event["time"] as? String ?? "")?.timeIntervalSince1970 ?? 0
+    }
+}
