@@ -9,13 +9,22 @@ public struct ConnectOptions: Sendable {
     public var tls: TLSConfiguration
     /// `--servercert`: when given, the certificate must match one of these, valid or not (as openconnect).
     public var serverPins: [String]
+    /// The saved gateway this attempt belongs to (key for its profile and groups), if any.
+    public var gatewayName: String?
+    /// `--certificate` / `--key` (PEM): the client identity offered when the gateway asks for one.
+    public var clientCertificate: String?
+    public var clientKey: String?
+    public var store: (any SessionStore)?
 
     public init(url: GatewayURL, group: String? = nil, userAgent: String = AuthConfiguration.defaultUserAgent,
-                tls: TLSConfiguration = TLSConfiguration(), serverPins: [String] = []) {
+                tls: TLSConfiguration = TLSConfiguration(), serverPins: [String] = [], gatewayName: String? = nil,
+                store: (any SessionStore)? = nil) {
         self.url = url
         self.group = group
         self.userAgent = userAgent
         self.tls = tls
         self.serverPins = serverPins
+        self.gatewayName = gatewayName
+        self.store = store
     }
 }

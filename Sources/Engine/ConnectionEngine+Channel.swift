@@ -5,7 +5,10 @@ import SecureChannel
 extension ConnectionEngine {
     /// A new TLS session whose certificate is checked and, if invalid, put to the front end.
     func openChannel() async throws(EngineError) -> TLSClient {
-        let host = options.url.host, port = options.url.port, tls = options.tls
+        let host = options.url.host, port = options.url.port
+        var configuration = options.tls
+        configuration.identity = identity
+        let tls = configuration
         let client: TLSClient
         do {
             client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
@@ -37,23 +40,63 @@ extension ConnectionEngine {
             emit(.certificate(report, trusted: report.isValid, decision: "pinned"))
             return
         }
-        if report.isValid {
+        let hostPort = "\(report.host):\(report.port)"
+        let stored = storedPins(hostPort)
+        if let match = stored.first(where: { report.matches(pin: $0.pin) }) {
+            if report.isValid {
+                if match.warning { updateStore { try $0.clearTrustWarning(hostPort: hostPort, pin: match.pin) } }
+                emit(.certificate(report, trusted: true, decision: "valid"))
+            } else {
+                // Accepted before despite its errors: keep saying so until it validates (DESIGN.md §6).
+                emit(.certificate(report, trusted: false, decision: "stored-pin"))
+            }
+            return
+        }
+        if report.isValid && stored.isEmpty {
             emit(.certificate(report, trusted: true, decision: "valid"))
             return
         }
         if acceptedPins.contains(report.pin) {
-            emit(.certificate(report, trusted: false, decision: "accepted-earlier"))
+            emit(.certificate(report, trusted: report.isValid, decision: "accepted-earlier"))
             return
         }
-        let decision = await frontEnd.decideTrust(report)
+        let decision = await frontEnd.decideTrust(TrustQuestion(report: report, pinnedBefore: stored))
         switch decision {
         case .cancel:
             client.close()
             emit(.certificate(report, trusted: false, decision: "refused"))
+            if !stored.isEmpty {
+                throw .certificateUntrusted(report, why: "it is not the certificate pinned for \(hostPort) "
+                                            + "(pinned: \(stored.map(\.pin).joined(separator: ", ")))")
+            }
             throw .certificateUntrusted(report, why: report.reasons.joined(separator: "; "))
-        case .once, .always:
+        case .once:
             acceptedPins.insert(report.pin)
-            emit(.certificate(report, trusted: false, decision: decision.rawValue))
+            emit(.certificate(report, trusted: report.isValid, decision: "once"))
+        case .always:
+            acceptedPins.insert(report.pin)
+            updateStore { try $0.storeTrust(StoredPin(report), hostPort: hostPort) }
+            emit(.certificate(report, trusted: report.isValid, decision: "always"))
+        }
+    }
+
+    private func storedPins(_ hostPort: String) -> [StoredPin] {
+        guard let store = options.store else { return [] }
+        do {
+            return try store.trustedPins(hostPort: hostPort)
+        } catch {
+            emit(.log("cannot read trusted pins: \(error)"))
+            return []
+        }
+    }
+
+    /// A store write that must not end the connection: a failure is reported, not thrown.
+    func updateStore(_ body: (any SessionStore) throws -> Void) {
+        guard let store = options.store else { return }
+        do {
+            try body(store)
+        } catch {
+            emit(.log("could not save to the store: \(error)"))
         }
     }
 

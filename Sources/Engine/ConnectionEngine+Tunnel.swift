@@ -49,11 +49,7 @@ extension ConnectionEngine {
     }
 
     private func tunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
-        startPhase(.download)
-        emitPhase(.download, .skipped, detail: [
-            ("reason", .string(session.result.profiles.isEmpty ? "the gateway names no profile"
-                                : "profile download is not implemented yet")),
-        ])
+        try await downloadProfile(session)
 
         startPhase(.cstp)
         let client = try await openChannel()

@@ -16,6 +16,8 @@ public actor ConnectionEngine {
     var channel: TLSClient?
     var channelUses = 0
     var lastReport: CertificateReport?
+    /// The client identity, loaded (and its passphrase asked) once per attempt.
+    var identity: ClientIdentity?
     /// The running data plane, while a tunnel is up.
     var dataPlane: DataPlane?
     /// A stop asked for before the data plane started.
@@ -53,11 +55,17 @@ public actor ConnectionEngine {
 
     private func runAuthentication() async throws(EngineError) -> AuthenticatedSession {
         startPhase(.tls)
+        try await loadIdentity()
         let client = try await openChannel()
-        emitPhase(.tls, .done, detail: [
+        var tlsDetail: [(String, EventValue)] = [
             ("protocol", .string(client.protocolVersion)), ("cipher", .string(client.cipher)),
             ("address", .string(client.remoteAddress)), ("port", .int(client.port)),
-        ])
+        ]
+        if !client.requestedCANames.isEmpty {
+            tlsDetail.append(("client_ca_names", .list(client.requestedCANames.map(EventValue.string))))
+        }
+        if let identity { tlsDetail.append(("client_certificate", .string(identity.subject))) }
+        emitPhase(.tls, .done, detail: tlsDetail)
 
         var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
                                                              group: options.group))
@@ -117,12 +125,36 @@ public actor ConnectionEngine {
                     detail.append(("core_packages", .list(result.corePackages.map { .string($0.uri) })))
                 }
                 emitPhase(.userAuth, .done, detail: detail)
+                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty {
+                    updateStore { try $0.saveGroups(gateway: gateway, offered: result.groupsOffered, chosen: result.group) }
+                }
                 let address = channel?.remoteAddress ?? client.remoteAddress
                 channel?.close()
                 channel = nil
                 return AuthenticatedSession(url: options.url, result: result, certificate: report,
                                             remoteAddress: address)
             }
+        }
+    }
+
+    /// Loads `--certificate`/`--key`, asking the front end for the passphrase of an encrypted key.
+    private func loadIdentity() async throws(EngineError) {
+        guard identity == nil, let certificate = options.clientCertificate else { return }
+        let keyPath = options.clientKey ?? certificate
+        var passphrase: Secret?
+        if ClientIdentity.isKeyEncrypted(path: keyPath) {
+            let name = keyPath.split(separator: "/").last.map(String.init) ?? keyPath
+            let form = AuthForm(authID: "key-passphrase", message: "The private key \(name) is encrypted.",
+                                fields: [FormField(kind: .password, name: "passphrase", label: "Passphrase for \(name):")])
+            guard let answer = await frontEnd.fillForm(form)?["passphrase"] else {
+                throw .usage("the key \(keyPath) is encrypted and no passphrase was given")
+            }
+            passphrase = answer
+        }
+        do {
+            identity = try ClientIdentity(certificatePath: certificate, keyPath: keyPath, passphrase: passphrase)
+        } catch {
+            throw .usage(error.description)
         }
     }
 

@@ -5,5 +5,5 @@ import GatewayProtocol
 public protocol FrontEnd: Sendable {
     func chooseGroup(_ choice: GroupChoice) async -> FormOption?
     func fillForm(_ form: AuthForm) async -> [String: Secret]?
-    func decideTrust(_ report: CertificateReport) async -> TrustDecision
+    func decideTrust(_ question: TrustQuestion) async -> TrustDecision
 }

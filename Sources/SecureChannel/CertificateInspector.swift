@@ -47,7 +47,7 @@ enum CertificateInspector {
         return bytes
     }
 
-    private static func name(_ name: OpaquePointer?) -> String {
+    static func name(_ name: OpaquePointer?) -> String {
         guard let name else { return "" }
         return withMemoryBIO { bio in
             _ = X509_NAME_print_ex(bio, name, 0, COpenSSL_XN_FLAG_RFC2253())

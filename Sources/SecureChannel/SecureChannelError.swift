@@ -7,6 +7,7 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
     case closed
     case trustAnchors(path: String, reason: String)
     case system(String, errno: Int32)
+    case identity(String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,7 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
         case .closed: return "the gateway closed the connection"
         case .trustAnchors(let path, let reason): return "cannot load trust anchors from \(path): \(reason)"
         case .system(let call, let code): return "\(call) failed: \(SystemErrno.describe(code))"
+        case .identity(let text): return "client certificate: \(text)"
         }
     }
 

@@ -17,6 +17,8 @@ public final class TLSClient: @unchecked Sendable {
     public let protocolVersion: String
     public let cipher: String
     public let descriptor: Int32
+    /// The CA names in the gateway's certificate request; empty when it asked for no client certificate.
+    public let requestedCANames: [String]
 
     private let context: OpaquePointer
     private let ssl: OpaquePointer
@@ -42,6 +44,10 @@ public final class TLSClient: @unchecked Sendable {
             throw .tls(OpenSSLErrorQueue.drainedDescription(default: "cannot create a TLS session"))
         }
         _ = SSL_set_fd(ssl, tcp.descriptor)
+        if let identity = configuration.identity {
+            _ = SSL_use_certificate(ssl, identity.certificate)
+            _ = SSL_use_PrivateKey(ssl, identity.key)
+        }
         if !IPAddressText.isNumeric(host) {
             _ = COpenSSL_SSL_set_tlsext_host_name(ssl, host)  // SNI is for names only (RFC 6066 §3)
         }
@@ -78,6 +84,13 @@ public final class TLSClient: @unchecked Sendable {
         self.report = report
         self.protocolVersion = String(cString: SSL_get_version(ssl))
         self.cipher = SSL_get_current_cipher(ssl).flatMap { SSL_CIPHER_get_name($0) }.map { String(cString: $0) } ?? "?"
+        var names: [String] = []
+        if let list = SSL_get_client_CA_list(ssl) {
+            for index in 0..<COpenSSL_sk_X509_NAME_num(list) {
+                if let name = COpenSSL_sk_X509_NAME_value(list, index) { names.append(CertificateInspector.name(name)) }
+            }
+        }
+        self.requestedCANames = names
     }
 
     deinit {

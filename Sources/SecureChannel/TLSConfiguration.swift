@@ -1,5 +1,5 @@
 /// How to open and check a TLS connection to a gateway.
-public struct TLSConfiguration: Sendable, Equatable {
+public struct TLSConfiguration: Sendable {
     /// Extra trust anchors (`--cafile`), PEM.
     public var caFile: String?
     /// Use the system trust store as well (the default).
@@ -7,6 +7,8 @@ public struct TLSConfiguration: Sendable, Equatable {
     public var connectTimeoutSeconds: Int
     /// Read and write timeout while authenticating; the data plane runs its own timers.
     public var ioTimeoutSeconds: Int
+    /// The client certificate to present when the gateway asks for one.
+    public var identity: ClientIdentity?
 
     public init(caFile: String? = nil, useSystemTrust: Bool = true, connectTimeoutSeconds: Int = 15,
                 ioTimeoutSeconds: Int = 30) {

@@ -29,6 +29,12 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(name: .customLong("servercert"), help: "Accept the certificate with this pin (pin-sha256:…); repeatable.")
     var serverCerts: [String] = []
 
+    @Option(help: "Client certificate (PEM), sent when the gateway asks for one.")
+    var certificate: String?
+
+    @Option(help: "Private key of --certificate (PEM); an encrypted key's passphrase is read like a form answer.")
+    var key: String?
+
     @Flag(name: .customLong("cookie-on-stdin"), help: "Skip the login: read a webvpn cookie (from --authenticate) from stdin.")
     var cookieOnStdin = false
 
@@ -66,8 +72,10 @@ struct ConnectCommand: AsyncParsableCommand {
         if let cafile, !FileManager.default.isReadableFile(atPath: cafile) {
             throw ValidationError("--cafile \(cafile): no readable file there")
         }
-        let options = ConnectOptions(url: url, group: group, userAgent: useragent, tls: TLSConfiguration(caFile: cafile),
+        var options = ConnectOptions(url: url, group: group, userAgent: useragent, tls: TLSConfiguration(caFile: cafile),
                                      serverPins: serverCerts)
+        options.clientCertificate = certificate
+        options.clientKey = key
         if !authenticate {
             // Before a login is spent: can this process create the tun device? (exit 7 if not)
             do {

@@ -22,8 +22,8 @@ actor HeadlessFrontEnd: FrontEnd {
         choice.defaultOption
     }
 
-    func decideTrust(_ report: CertificateReport) async -> TrustDecision {
-        .cancel  // headless: only --servercert (and, later, stored pins) can trust an invalid certificate
+    func decideTrust(_ question: TrustQuestion) async -> TrustDecision {
+        .cancel  // headless: only --servercert and pins stored with `swiftgate trust add` trust such a certificate
     }
 
     func fillForm(_ form: AuthForm) async -> [String: Secret]? {

@@ -1,0 +1,76 @@
+import GatewayProtocol
+import SecureChannel
+
+/// Phase 4 (DESIGN.md §1): the gateway's profile, fetched over a new TLS session when missing or changed.
+/// Core packages are listed, never downloaded or run.
+extension ConnectionEngine {
+    func downloadProfile(_ session: AuthenticatedSession) async throws(EngineError) {
+        startPhase(.download)
+        var detail: [(String, EventValue)] = []
+        if !session.result.corePackages.isEmpty {
+            detail.append(("core_packages_ignored", .list(session.result.corePackages.map { .string($0.uri) })))
+        }
+        guard let manifest = session.result.profiles.first(where: { $0.type == "profile" || $0.type.isEmpty }) else {
+            emitPhase(.download, .skipped, detail: detail + [("reason", "the gateway names no profile")])
+            return
+        }
+        let key = options.gatewayName ?? "\(options.url.host):\(options.url.port)"
+        let expected = manifest.hash?.uppercased()
+        detail.append(("uri", .string(manifest.uri)))
+        let stored: String?
+        do {
+            stored = try options.store?.profileSHA1(gateway: key)
+        } catch {
+            stored = nil
+            emit(.log("cannot read the stored profile: \(error)"))
+        }
+        if let stored, let expected, stored.uppercased() == expected {
+            emitPhase(.download, .skipped, detail: detail + [("reason", "the stored profile is current"), ("sha1", .string(expected))])
+            return
+        }
+
+        // A new TLS session: its certificate is checked again (a "once" decision still covers it).
+        let client = try await openChannel()
+        channel = nil
+        defer { client.close() }
+        var headers = HTTPHeaders()
+        headers.add("Host", options.url.hostHeader)
+        headers.add("User-Agent", options.userAgent)
+        headers.add("Cookie", "webvpn=\(session.result.cookie.reveal())")
+        headers.add("Accept", "*/*")
+        headers.add("Accept-Encoding", "identity")
+        headers.add("X-Transcend-Version", "1")
+        let path = manifest.uri.hasPrefix("/") ? manifest.uri : "/" + manifest.uri
+        let request = HTTPRequest(method: "GET", path: path, headers: headers)
+        let response: HTTPResponse
+        do {
+            response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
+                try Self.roundTrip(client, request).response
+            }
+        } catch {
+            throw error.engineError(phase: .download)
+        }
+        guard response.status == 200 else {
+            throw .protocolError(.download, "the gateway names a profile (\(manifest.uri)) but answered its download "
+                                 + "with HTTP \(response.status) \(response.reason)")
+        }
+        let sha1 = Hex.encode(Digest.sha1(response.body), uppercase: true)
+        if let expected, sha1 != expected {
+            throw .protocolError(.download, "the profile \(manifest.uri) has SHA-1 \(sha1), not the \(expected) the "
+                                 + "gateway announced; not used")
+        }
+        let profile: AnyConnectProfile
+        do {
+            profile = try AnyConnectProfile.parse(response.body)
+        } catch {
+            throw .protocolError(.download, "the profile \(manifest.uri): \(error)")
+        }
+        let xml = String(decoding: response.body, as: UTF8.self)
+        updateStore { try $0.saveProfile(gateway: key, uri: manifest.uri, sha1: sha1, xml: xml, hosts: profile.hosts) }
+        emitPhase(.download, .done, detail: detail + [
+            ("sha1", .string(sha1)), ("bytes", .int(response.body.count)),
+            ("replaced", .bool(stored != nil)),
+            ("hosts", .list(profile.hosts.map { .object([("name", .string($0.name)), ("url", .string($0.url))]) })),
+        ])
+    }
+}
