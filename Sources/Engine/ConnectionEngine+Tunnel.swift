@@ -26,12 +26,17 @@ extension ConnectionEngine {
     /// when no tunnel is up yet (the caller may simply exit).
     public func requestStop(hangup: Bool) -> Bool {
         let mode: DataPlane.StopMode = hangup ? .hangup : .disconnect
+        pendingStop = mode
         if let dataPlane {
             dataPlane.stop(mode)
             return true
         }
-        pendingStop = mode
-        return false
+        return tunnelActive
+    }
+
+    /// SIGUSR2: drop the TLS connection and bring the tunnel back with the same cookie (after a network change).
+    public func requestReconnect() {
+        dataPlane?.stop(.reconnect)
     }
 
     /// Brings the tunnel up over TLS and runs it until it ends; the tun and the script's changes are undone
@@ -48,17 +53,108 @@ extension ConnectionEngine {
         }
     }
 
+    /// One CSTP connection: the TLS channel after CONNECT and what the gateway configured on it.
+    struct CSTPLink {
+        var client: TLSClient
+        var configuration: TunnelConfiguration
+        var remainder: [UInt8]
+        var dtls: DTLSSetup?
+        var cstpMTU: Int
+        /// The tun MTU while DTLS is expected (the DTLS MTU), or the CSTP MTU without DTLS.
+        var tunMTU: Int
+        var baseMTU: Int
+    }
+
     private func tunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
         try await downloadProfile(session)
 
         startPhase(.cstp)
+        var link = try await openCSTP(session, settings: settings, previousAddresses: [])
+        emitPhase(.cstp, .done, detail: [
+            ("address", .string(link.configuration.ipv4Address ?? link.configuration.ipv6Address ?? "")),
+            ("mtu", .int(link.cstpMTU)), ("base_mtu", .int(link.baseMTU)),
+            ("dpd", .int(link.configuration.dpd ?? 0)), ("keepalive", .int(link.configuration.keepalive ?? 0)),
+            ("rekey", .string(link.configuration.rekeyMethod.map { "\($0) after \(link.configuration.rekeyTime ?? 0) s" } ?? "none")),
+            ("server", .string(link.configuration.serverName ?? "")),
+            ("dtls", .string(link.dtls?.modeName ?? "none")),
+        ])
+        if link.dtls == nil {
+            startPhase(.dtls)
+            emitPhase(.dtls, .skipped, detail: [("reason", .string(settings.offerDTLS ? "the gateway offers no DTLS" : "--no-dtls"))])
+        }
+
+        let script = ScriptRunner(path: settings.script)
+        try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
+        let tun: TunDevice
+        do {
+            tun = try TunDevice(name: settings.interface)
+            try tun.setMTU(link.tunMTU)
+        } catch {
+            link.client.close()
+            if case .noPrivilege = error { throw .missingPrivilege(error.description) }
+            throw .failed(.cstp, error.description)
+        }
+        do {
+            try runScript(script, scriptEnvironment("connect", link, device: tun.name), fatal: true)
+        } catch {
+            _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
+            tun.close()
+            link.client.close()
+            throw error
+        }
+        emitTunnel(link, tun: tun)
+        emit(.connected(transport: .tls))
+        knownTunMTU = link.tunMTU
+        tunnelActive = true
+        defer { tunnelActive = false }
+
+        var current = session
+        var outcome: Result<SessionEnd, EngineError>
+        while true {
+            let end = await runDataPlane(link, tun: tun, settings: settings)
+            link.client.close()
+            guard end.allowsReconnect, pendingStop == nil else {
+                outcome = .success(SessionEnd(reason: end.description, clean: end.isClean))
+                break
+            }
+            do {
+                guard let next = try await reconnect(after: end, session: current, previous: link, tun: tun,
+                                                     script: script, settings: settings) else {
+                    outcome = .success(SessionEnd(reason: "disconnected by the user while reconnecting", clean: true))
+                    break
+                }
+                link = next.link
+                current = next.session
+            } catch {
+                outcome = .failure(error)
+                break
+            }
+        }
+
+        _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
+        tun.close()
+        switch outcome {
+        case .success(let end):
+            emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.reason)))
+            emit(.disconnected(reason: end.reason))
+            return end
+        case .failure(let error):
+            emit(.disconnected(reason: error.summary))
+            throw error
+        }
+    }
+
+    /// TLS, CONNECT with the cookie, and the gateway's configuration (phase 5).
+    private func openCSTP(_ session: AuthenticatedSession, settings: TunnelSettings,
+                          previousAddresses: [String]) async throws(EngineError) -> CSTPLink {
         let client = try await openChannel()
         channel = nil  // this connection becomes the CSTP channel, not the auth connection
         let mtus = ConnectRequestBuilder.mtus(pathMTU: client.pathMTU, serverIsIPv6: client.isIPv6)
         let masterSecret = settings.offerDTLS ? SecureRandom.bytes(48) : nil
         let builder = ConnectRequestBuilder(
             url: session.url, userAgent: options.userAgent, hostname: Self.localHostname(), baseMTU: mtus.base,
-            mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode)
+            mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
+            previousAddresses: previousAddresses)
         let request = builder.request(cookie: session.result.cookie)
         let exchange: (response: HTTPResponse, remainder: [UInt8])
         do {
@@ -93,61 +189,24 @@ extension ConnectionEngine {
         // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
         // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu
-        let ipOverhead = client.isIPv6 ? 40 : 20
-        let linkMTU = (configuration.baseMTU ?? mtus.base) - ipOverhead - 8
+        let baseMTU = configuration.baseMTU ?? mtus.base
+        let linkMTU = baseMTU - (client.isIPv6 ? 40 : 20) - 8
         let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU) : nil
-        let mtu = dtls == nil ? cstpMTU : min(cstpMTU, configuration.dtls.mtu ?? linkMTU - 82)
-        emitPhase(.cstp, .done, detail: [
-            ("address", .string(configuration.ipv4Address ?? configuration.ipv6Address ?? "")),
-            ("mtu", .int(cstpMTU)), ("base_mtu", .int(configuration.baseMTU ?? mtus.base)),
-            ("dpd", .int(configuration.dpd ?? 0)), ("keepalive", .int(configuration.keepalive ?? 0)),
-            ("server", .string(configuration.serverName ?? "")),
-            ("dtls", .string(dtls?.modeName ?? "none")),
-        ])
-        if dtls == nil {
-            startPhase(.dtls)
-            emitPhase(.dtls, .skipped, detail: [("reason", .string(settings.offerDTLS ? "the gateway offers no DTLS" : "--no-dtls"))])
-        }
+        let tunMTU = dtls == nil ? cstpMTU : min(cstpMTU, configuration.dtls.mtu ?? linkMTU - 82)
+        return CSTPLink(client: client, configuration: configuration, remainder: exchange.remainder, dtls: dtls,
+                        cstpMTU: cstpMTU, tunMTU: tunMTU, baseMTU: baseMTU)
+    }
 
-        let script = ScriptRunner(path: settings.script)
-        func environment(_ reason: String, _ device: String?) -> [String: String] {
-            ScriptEnvironment(reason: reason, configuration: configuration, tunDevice: device,
-                              gatewayAddress: client.remoteAddress, pid: getpid(), mtu: mtu).variables
-        }
-        try runScript(script, environment("pre-init", nil), fatal: false)
-
-        let tun: TunDevice
-        do {
-            tun = try TunDevice(name: settings.interface)
-            try tun.setMTU(mtu)
-        } catch {
-            client.close()
-            if case .noPrivilege = error { throw .missingPrivilege(error.description) }
-            throw .failed(.cstp, error.description)
-        }
-        do {
-            try runScript(script, environment("connect", tun.name), fatal: true)
-        } catch {
-            _ = try? runScript(script, environment("disconnect", tun.name), fatal: false)
-            tun.close()
-            client.close()
-            throw error
-        }
-
-        emit(.tunnel(TunnelInfo(
-            interface: tun.name, address: configuration.ipv4Address, netmask: configuration.ipv4Netmask,
-            ipv6Address: configuration.ipv6Address, mtu: mtu, routes: configuration.splitInclude.map(\.description),
-            excludedRoutes: configuration.splitExclude.map(\.description), dns: configuration.dns,
-            domain: configuration.defaultDomain, banner: configuration.banner)))
-        emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: client.protocolVersion, cipher: client.cipher)))
-        emit(.connected(transport: .tls))
-
+    private func runDataPlane(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) async -> DataPlane.EndReason {
         let events = continuation
         let reporter = DTLSPhaseReporter(emit: { events.yield($0) })
+        let configuration = link.configuration
+        // `ssl` rekeys are done as a new tunnel, as openconnect's OpenSSL build does (protocol.md §5.2).
+        let rekey = ["ssl", "new-tunnel"].contains(configuration.rekeyMethod ?? "") ? configuration.rekeyTime.map(Double.init) : nil
         let plane = DataPlane(
-            tls: client, tun: tun, initialBytes: exchange.remainder, dpd: configuration.dpd,
+            tls: link.client, tun: tun, initialBytes: link.remainder, dpd: configuration.dpd,
             keepalive: configuration.keepalive, statsInterval: settings.statsIntervalSeconds,
-            dtls: dtls, cstpMTU: cstpMTU, tunMTU: mtu,
+            dtls: link.dtls, cstpMTU: link.cstpMTU, tunMTU: knownTunMTU ?? link.tunMTU, rekeyAfter: rekey,
             onStats: { tls, dtls in
                 events.yield(.stats(TrafficStats(channel: .tls, bytesIn: tls.bytesIn, bytesOut: tls.bytesOut,
                                                  packetsIn: tls.packetsIn, packetsOut: tls.packetsOut)))
@@ -163,13 +222,113 @@ extension ConnectionEngine {
         if let pendingStop { plane.stop(pendingStop) }
         let end = await plane.run()
         dataPlane = nil
+        knownTunMTU = plane.currentTunMTU
+        return end
+    }
 
-        _ = try? runScript(script, environment("disconnect", tun.name), fatal: false)
-        tun.close()
-        client.close()
-        emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.description)))
-        emit(.disconnected(reason: end.description))
-        return SessionEnd(reason: end.description, clean: end.isClean)
+    /// Brings a lost tunnel back with the same cookie (protocol.md §5.3): the script with `attempt-reconnect`,
+    /// CONNECT with the old address, backoff within the reconnect timeout; a refused cookie leads to a fresh
+    /// login. Returns nil when the user stopped while waiting.
+    private func reconnect(after end: DataPlane.EndReason, session: AuthenticatedSession, previous: CSTPLink,
+                           tun: TunDevice, script: ScriptRunner,
+                           settings: TunnelSettings) async throws(EngineError) -> (link: CSTPLink, session: AuthenticatedSession)? {
+        let started = clock.now
+        var schedule = ReconnectSchedule(timeoutSeconds: settings.reconnectTimeoutSeconds)
+        var current = session
+        var attempt = 0
+        let oldAddresses = [previous.configuration.ipv4Address, previous.configuration.ipv6Address.map {
+            String($0.split(separator: "/").first ?? "")
+        }].compactMap { $0 }
+        while true {
+            attempt += 1
+            emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: attempt, reason: end.description)))
+            _ = try? runScript(script, scriptEnvironment("attempt-reconnect", previous, device: tun.name), fatal: false)
+            let lastError: EngineError
+            do {
+                let link = try await openCSTP(current, settings: settings, previousAddresses: oldAddresses)
+                var changed: [String] = []
+                if link.configuration.ipv4Address != previous.configuration.ipv4Address
+                    || link.configuration.ipv4Netmask != previous.configuration.ipv4Netmask {
+                    // openconnect gives up here; Swiftgate reconfigures the tun it keeps (issue: reconnect).
+                    changed.append("address \(previous.configuration.ipv4Address ?? "-") → \(link.configuration.ipv4Address ?? "-")")
+                    _ = try? runScript(script, scriptEnvironment("disconnect", previous, device: tun.name), fatal: false)
+                    try? tun.setMTU(link.tunMTU)
+                    knownTunMTU = link.tunMTU
+                    try runScript(script, scriptEnvironment("connect", link, device: tun.name), fatal: true)
+                    emitTunnel(link, tun: tun)
+                } else {
+                    if link.cstpMTU != previous.cstpMTU {
+                        changed.append("mtu \(previous.cstpMTU) → \(link.cstpMTU)")
+                        try? tun.setMTU(link.tunMTU)
+                        knownTunMTU = link.tunMTU
+                    }
+                    _ = try? runScript(script, scriptEnvironment("reconnect", link, device: tun.name), fatal: false)
+                }
+                emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
+                                          cipher: link.client.cipher)))
+                emit(.reconnected(after: end.description, changed: changed))
+                return (link, current)
+            } catch {
+                if case .authenticationRefused = error {
+                    // The cookie is dead (ocserv restarted, session expired): log in again with the saved user and
+                    // group; the front end is asked for the password.
+                    emit(.log("the gateway refused the session cookie; logging in again"))
+                    do {
+                        current = try await relogin(current)
+                        continue
+                    } catch {
+                        throw error
+                    }
+                }
+                lastError = error
+            }
+            let elapsed = (clock.now - started).components.seconds
+            guard let delay = schedule.nextDelay(elapsedSeconds: Double(elapsed)) else {
+                throw .unreachable("could not bring the tunnel back within \(settings.reconnectTimeoutSeconds) s: \(lastError.summary)")
+            }
+            emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: attempt, nextInSeconds: delay,
+                                      reason: lastError.summary)))
+            if await waitUnlessStopped(seconds: delay) { return nil }
+        }
+    }
+
+    /// A fresh login after the cookie was refused; headless without a password to give, exit 3 says why.
+    private func relogin(_ session: AuthenticatedSession) async throws(EngineError) -> AuthenticatedSession {
+        do {
+            return try await authenticate()
+        } catch {
+            if case .failed(.userAuth?, _) = error {
+                throw .authenticationRefused("the gateway no longer accepts the session cookie and no password is "
+                                             + "available for a fresh login (headless: give one more line on stdin)")
+            }
+            throw error
+        }
+    }
+
+    /// Sleeps, waking early when a stop was asked for; true when it was.
+    private func waitUnlessStopped(seconds: Int) async -> Bool {
+        let deadline = clock.now + .seconds(seconds)
+        while clock.now < deadline {
+            if pendingStop != nil { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return pendingStop != nil
+    }
+
+    private func emitTunnel(_ link: CSTPLink, tun: TunDevice) {
+        let configuration = link.configuration
+        emit(.tunnel(TunnelInfo(
+            interface: tun.name, address: configuration.ipv4Address, netmask: configuration.ipv4Netmask,
+            ipv6Address: configuration.ipv6Address, mtu: link.tunMTU, routes: configuration.splitInclude.map(\.description),
+            excludedRoutes: configuration.splitExclude.map(\.description), dns: configuration.dns,
+            domain: configuration.defaultDomain, banner: configuration.banner)))
+        emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
+                                  cipher: link.client.cipher)))
+    }
+
+    private func scriptEnvironment(_ reason: String, _ link: CSTPLink, device: String?) -> [String: String] {
+        ScriptEnvironment(reason: reason, configuration: link.configuration, tunDevice: device,
+                          gatewayAddress: link.client.remoteAddress, pid: getpid(), mtu: link.tunMTU).variables
     }
 
     /// The DTLS mode the gateway chose, with its keys; nil (and a log line) when there is none or it is unusable.

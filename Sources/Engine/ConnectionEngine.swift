@@ -20,8 +20,14 @@ public actor ConnectionEngine {
     var identity: ClientIdentity?
     /// The running data plane, while a tunnel is up.
     var dataPlane: DataPlane?
-    /// A stop asked for before the data plane started.
+    /// A stop asked for before the data plane started (or between two of them).
     var pendingStop: DataPlane.StopMode?
+    /// A tun device exists: a stop must go through the teardown, not exit the process.
+    var tunnelActive = false
+    /// The tun's MTU as the last data plane left it.
+    var knownTunMTU: Int?
+    /// The group to log in to again after a refused cookie: the one chosen the first time.
+    var preferredGroup: String?
 
     public init(options: ConnectOptions, frontEnd: any FrontEnd) {
         self.options = options
@@ -68,7 +74,7 @@ public actor ConnectionEngine {
         emitPhase(.tls, .done, detail: tlsDetail)
 
         var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
-                                                             group: options.group))
+                                                             group: preferredGroup ?? options.group))
         startPhase(.groupSelect)
         var steps: [EventValue] = []
         var lastQuestions: [String] = []
@@ -125,6 +131,7 @@ public actor ConnectionEngine {
                     detail.append(("core_packages", .list(result.corePackages.map { .string($0.uri) })))
                 }
                 emitPhase(.userAuth, .done, detail: detail)
+                if let chosen = result.group { preferredGroup = chosen.value }
                 if let gateway = options.gatewayName, !result.groupsOffered.isEmpty {
                     updateStore { try $0.saveGroups(gateway: gateway, offered: result.groupsOffered, chosen: result.group) }
                 }

@@ -27,6 +27,11 @@ final class DataPlane: @unchecked Sendable {
         case tlsFailure(String)
         case peerDead(seconds: Int)
         case protocolError(String)
+        /// SIGUSR2: a new tunnel with the same cookie, the TLS connection dropped without a DISCONNECT.
+        case reconnectRequested
+        /// X-CSTP-Rekey-Time passed: a new tunnel (`new-tunnel`, and `ssl` done the same way, as openconnect's
+        /// OpenSSL build does; protocol.md §5.2).
+        case rekeyDue
 
         var description: String {
             switch self {
@@ -38,15 +43,27 @@ final class DataPlane: @unchecked Sendable {
             case .tlsFailure(let reason): return "the TLS connection failed: \(reason)"
             case .peerDead(let seconds): return "the gateway stopped answering (no packet for \(seconds) s)"
             case .protocolError(let reason): return "protocol error from the gateway: \(reason)"
+            case .reconnectRequested: return "reconnect requested (SIGUSR2)"
+            case .rekeyDue: return "rekey due: opening a new tunnel"
             }
         }
 
         var isClean: Bool { self == .userDisconnect || self == .hangup }
+
+        /// Whether the session may continue on a new connection with the same cookie (protocol.md §5.3). A
+        /// DISCONNECT or TERMINATE from the gateway is final: no retry loop follows it.
+        var allowsReconnect: Bool {
+            switch self {
+            case .closedByGateway, .tlsFailure, .peerDead, .reconnectRequested, .rekeyDue: return true
+            default: return false
+            }
+        }
     }
 
     enum StopMode: UInt8 {
         case disconnect = 1
         case hangup = 2
+        case reconnect = 3
     }
 
     private enum Outgoing {
@@ -64,6 +81,10 @@ final class DataPlane: @unchecked Sendable {
     /// The gateway's X-CSTP-MTU: the tun's MTU whenever data runs over TLS.
     private let cstpMTU: Int
     private var tunMTU: Int
+    /// The tun's MTU when the loop ended (read after `run` returns).
+    var currentTunMTU: Int { tunMTU }
+    /// Seconds from start until a new tunnel is due (X-CSTP-Rekey-Time), if the gateway asks for rekeys.
+    private let rekeyAfter: Double?
     private let onStats: @Sendable (Stats, Stats?) -> Void
     private let onChannel: @Sendable (ChannelInfo) -> Void
     private let onReconfigured: @Sendable (Int, String) -> Void
@@ -72,7 +93,7 @@ final class DataPlane: @unchecked Sendable {
     private let wakeWrite: Int32
 
     init(tls: TLSClient, tun: TunDevice, initialBytes: [UInt8], dpd: Int?, keepalive: Int?, statsInterval: Double = 5,
-         dtls: DTLSSetup?, cstpMTU: Int, tunMTU: Int,
+         dtls: DTLSSetup?, cstpMTU: Int, tunMTU: Int, rekeyAfter: Double?,
          onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
          onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
         self.tls = tls
@@ -84,6 +105,7 @@ final class DataPlane: @unchecked Sendable {
         self.dtlsSetup = dtls
         self.cstpMTU = cstpMTU
         self.tunMTU = tunMTU
+        self.rekeyAfter = rekeyAfter
         self.onStats = onStats
         self.onChannel = onChannel
         self.onReconfigured = onReconfigured
@@ -135,6 +157,7 @@ final class DataPlane: @unchecked Sendable {
         var stats = Stats()
         var policy = KeepalivePolicy(dpd: dpd, keepalive: keepalive, now: Self.now())
         var nextStats = Self.now() + statsInterval
+        let rekeyAt = rekeyAfter.map { Self.now() + $0 }
         let channelEvents = onChannel
         let link = dtlsSetup.map { DTLSLink(setup: $0, now: Self.now(), onChannel: { channelEvents($0) }) }
         defer { link?.close() }
@@ -157,6 +180,7 @@ final class DataPlane: @unchecked Sendable {
             var deadline = nextStats
             if let next = policy.nextDeadline() { deadline = min(deadline, next) }
             if let next = link?.nextDeadline() { deadline = min(deadline, next) }
+            if let rekeyAt { deadline = min(deadline, rekeyAt) }
             let timeout = tls.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
             let ready = poll(&fds, 4, timeout)
             if ready < 0 && errno != EINTR { return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
@@ -165,6 +189,7 @@ final class DataPlane: @unchecked Sendable {
                 var mode: UInt8 = 0
                 _ = read(wakeRead, &mode, 1)
                 if mode == StopMode.hangup.rawValue { report(); return .hangup }
+                if mode == StopMode.reconnect.rawValue { report(); return .reconnectRequested }
                 queue.append(.control(CSTPFraming.disconnect()))
                 sendBeforeClosing(&queue, packet: packet, policy: &policy)
                 report()
@@ -248,6 +273,10 @@ final class DataPlane: @unchecked Sendable {
             }
 
             let later = Self.now()
+            if let rekeyAt, later >= rekeyAt {
+                report()
+                return .rekeyDue
+            }
             switch policy.action(now: later) {
             case .none: break
             case .sendDPD: queue.append(.control(CSTPFraming.frame(.dpdRequest)))

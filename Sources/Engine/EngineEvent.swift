@@ -10,6 +10,8 @@ public enum EngineEvent: Sendable, Equatable {
     case stats(TrafficStats)
     case reconfigured(mtu: Int, reason: String)
     case disconnected(reason: String)
+    /// A new tunnel with the same session after a loss; `changed` says what differs (address, MTU) or is empty.
+    case reconnected(after: String, changed: [String])
     case log(String)
     case error(code: Int32, message: String)
 
@@ -24,6 +26,7 @@ public enum EngineEvent: Sendable, Equatable {
         case let (.stats(a), .stats(b)): return a == b
         case let (.reconfigured(a1, a2), .reconfigured(b1, b2)): return a1 == b1 && a2 == b2
         case let (.disconnected(a), .disconnected(b)): return a == b
+        case let (.reconnected(a1, a2), .reconnected(b1, b2)): return a1 == b1 && a2 == b2
         case let (.log(a), .log(b)): return a == b
         case let (.error(a1, a2), .error(b1, b2)): return a1 == b1 && a2 == b2
         default: return false

@@ -16,7 +16,7 @@ public struct TunnelInfo: Sendable, Equatable {
 /// One data channel's state: what a `channel` event reports.
 public struct ChannelInfo: Sendable, Equatable {
     public enum Kind: String, Sendable { case tls, dtls }
-    public enum State: String, Sendable { case connecting, up, backoff, down, failed }
+    public enum State: String, Sendable { case connecting, up, backoff, down, failed, reconnecting }
 
     public var channel: Kind
     public var state: State

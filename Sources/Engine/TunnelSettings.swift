@@ -10,13 +10,17 @@ public struct TunnelSettings: Sendable, Equatable {
     public var offerDTLS: Bool
     public var dtlsMode: DTLSModePreference
     public var statsIntervalSeconds: Double
+    /// `--reconnect-timeout`: how long to keep trying to bring a lost tunnel back.
+    public var reconnectTimeoutSeconds: Int
 
     public init(script: String = "/usr/share/vpnc-scripts/vpnc-script", interface: String? = nil, offerDTLS: Bool = true,
-                dtlsMode: DTLSModePreference = .auto, statsIntervalSeconds: Double = 5) {
+                dtlsMode: DTLSModePreference = .auto, statsIntervalSeconds: Double = 5,
+                reconnectTimeoutSeconds: Int = 300) {
         self.script = script
         self.interface = interface
         self.offerDTLS = offerDTLS
         self.dtlsMode = dtlsMode
+        self.reconnectTimeoutSeconds = reconnectTimeoutSeconds
         self.statsIntervalSeconds = statsIntervalSeconds
     }
 }

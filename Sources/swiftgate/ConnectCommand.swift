@@ -53,6 +53,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(name: .customLong("dtls-mode"), help: "DTLS modes to offer: auto, psk, legacy or dtls12.")
     var dtlsMode: DTLSModePreference = .auto
 
+    @Option(name: .customLong("reconnect-timeout"), help: "Seconds to keep trying to bring a lost tunnel back.")
+    var reconnectTimeout: Int = 300
+
     @Option(help: "vpnc-script that configures addresses, routes and DNS.")
     var script: String = "/usr/share/vpnc-scripts/vpnc-script"
 
@@ -116,7 +119,8 @@ struct ConnectCommand: AsyncParsableCommand {
             let end: SessionEnd
             do {
                 end = try await engine.runTunnel(session, settings: TunnelSettings(
-                    script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode))
+                    script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
+                    reconnectTimeoutSeconds: reconnectTimeout))
             } catch {
                 await engine.finish()
                 await printer.value

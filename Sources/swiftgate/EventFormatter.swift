@@ -65,6 +65,8 @@ struct EventFormatter {
             return ("reconfigured", [("mtu", .int(mtu)), ("reason", .string(reason))])
         case .disconnected(let reason):
             return ("disconnected", [("reason", .string(reason))])
+        case .reconnected(let after, let changed):
+            return ("reconnected", [("after", .string(after)), ("changed", .list(changed.map(EventValue.string)))])
         case .log(let message):
             return ("log", [("message", .string(message))])
         case .error(let code, let message):
@@ -85,7 +87,7 @@ struct EventFormatter {
                 + " (\(decision)) subject=\(report.subject) pin=\(report.pin)"
             if !report.reasons.isEmpty { line += " reasons=\(report.reasons.joined(separator: "; "))" }
             return line
-        case .tunnel, .channel, .connected, .stats, .reconfigured, .disconnected:
+        case .tunnel, .channel, .connected, .stats, .reconfigured, .disconnected, .reconnected:
             return "[\(clock)] \(fields.kind): " + fields.values.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
         case .log(let message):
             return "[\(clock)] \(message)"

@@ -3,7 +3,8 @@ import Engine
 import Glibc
 
 /// SIGINT/SIGTERM stop the tunnel with a DISCONNECT (the gateway ends the session); SIGHUP stops it without one,
-/// so the cookie stays valid (protocol.md §5.4). Before the tunnel is up, a signal ends the process at once.
+/// so the cookie stays valid (protocol.md §5.4); SIGUSR2 brings the tunnel back on a new connection (§5.3).
+/// Before the tunnel is up, a stop signal ends the process at once.
 final class SignalHandling {
     private let sources: [DispatchSourceSignal]
 
@@ -24,6 +25,11 @@ final class SignalHandling {
             source.resume()
             sources.append(source)
         }
+        signal(SIGUSR2, SIG_IGN)
+        let reconnect = DispatchSource.makeSignalSource(signal: SIGUSR2, queue: .global())
+        reconnect.setEventHandler { Task { await engine.requestReconnect() } }
+        reconnect.resume()
+        sources.append(reconnect)
         self.sources = sources
     }
 

@@ -164,6 +164,30 @@ final class DTLSLabTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(stats["tls"]?["packets_in"] as? Int ?? 0, 3, "pings over TLS while it was blocked")
     }
 
+    func testSilentDTLSFallsBackToTLSAndRetries() throws {
+        // dpd = 2: DTLS that hears nothing for 4 s is dead; ocserv moves to TCP after 3 s without UDP.
+        let lab = try start(["--extra", "dpd = 2", "--extra", "switch-to-tcp-timeout = 3"])
+        let session = try connect(lab)
+        _ = try waitForDTLSUp(session)
+        try ping(lab, count: 1)
+        let block = try lab.client(["nft", "add table inet sgblock ; add chain inet sgblock out { type filter hook output priority 0 ; } ; add rule inet sgblock out udp dport \(lab["PORT"]) drop ; add chain inet sgblock in { type filter hook input priority 0 ; } ; add rule inet sgblock in udp sport \(lab["PORT"]) drop"], timeout: 30)
+        XCTAssertEqual(block.exitCode, 0, block.allOutput)
+        try session.waitForOutput(#""channel":"dtls","state":"down""#, timeout: 20)
+        let down = try XCTUnwrap(dtlsChannelEvents(session).last { $0["state"] as? String == "down" })
+        XCTAssertTrue((down["reason"] as? String ?? "").contains("silent"), "\(down)")
+        try session.waitForOutput(#""channel":"dtls","state":"backoff""#, timeout: 10)
+
+        // Data keeps flowing over TLS: a ping gets through once the gateway has moved to TCP too.
+        let deadline = Date().addingTimeInterval(30)
+        var answered = false
+        while !answered && Date() < deadline {
+            answered = try lab.client(["ping", "-c", "1", "-W", "2", lab["VPN_GW_ADDR"]], timeout: 30).exitCode == 0
+        }
+        XCTAssertTrue(answered, "traffic over TLS after DTLS went silent")
+        let stats = try stop(session)
+        XCTAssertGreaterThanOrEqual(stats["tls"]?["packets_in"] as? Int ?? 0, 1)
+    }
+
     private static func time(_ event: [String: Any]) -> Double {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]

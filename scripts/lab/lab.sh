@@ -43,6 +43,7 @@ usage: lab.sh install
        lab.sh exec STATE_DIR CMD [ARGS...]
        lab.sh occtl STATE_DIR [OCCTL ARGS...]
        lab.sh otp STATE_DIR USER
+       lab.sh restart STATE_DIR
        lab.sh env STATE_DIR
 EOF
 }
@@ -681,6 +682,30 @@ cmd_occtl() {
 	exec ip netns exec "$ns" occtl -s "$sock" "$@"
 }
 
+# Kills the lab's ocserv (SIGKILL, like a crash or a reboot: no DISCONNECT reaches the clients) and starts a
+# new one with the same configuration: every session and cookie of the old one is gone (the fault a
+# reconnecting client must survive with a fresh login).
+cmd_restart() {
+	load_state "${1:-}"
+	need_root restart
+	GW_NS=$(env_get "$ENV_FILE" GW_NS)
+	CLIENT_NS=$(env_get "$ENV_FILE" CLIENT_NS)
+	PORT=$(env_get "$ENV_FILE" PORT)
+	local old pids
+	old=$(env_get "$ENV_FILE" OCSERV_PID || true)
+	# shellcheck disable=SC2207
+	pids=($(netns_pids "$GW_NS"))
+	if ((${#pids[@]})); then
+		kill_and_wait KILL "$DOWN_TIMEOUT" "${pids[@]}" || true
+	fi
+	rm -f "$STATE/ocserv.pid" "$STATE"/ocserv.sock*
+	setsid ip netns exec "$GW_NS" ocserv -f -d 1 -c "$STATE/ocserv.conf" </dev/null >>"$STATE/ocserv.log" 2>&1 &
+	OCSERV_PID=$!
+	wait_for_ocserv || die "ocserv did not come back on $GW_ADDR:$PORT within ${UP_TIMEOUT}s"
+	sed -i "s/^OCSERV_PID=.*/OCSERV_PID=$OCSERV_PID/" "$ENV_FILE"
+	log "ocserv restarted (pid $old -> $OCSERV_PID)"
+}
+
 cmd_otp() {
 	load_state "${1:-}"
 	[[ -n ${2:-} ]] || die "usage: lab.sh otp STATE_DIR USER"
@@ -701,6 +726,7 @@ main() {
 	exec) cmd_exec "$@" ;;
 	occtl) cmd_occtl "$@" ;;
 	otp) cmd_otp "$@" ;;
+	restart) cmd_restart "$@" ;;
 	env) load_state "${1:-}" && cat "$ENV_FILE" ;;
 	-h | --help | help) usage ;;
 	*) usage >&2 && exit 2 ;;

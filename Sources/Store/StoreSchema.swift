@@ -1,0 +1,148 @@
+import Foundation
+internal import GRDB
+
+/// The database's schema as named, append-only migrations, and the check an existing file passes before the store
+/// writes to it (DESIGN.md §4: a newer or damaged database is reported, never silently rewritten).
+///
+/// To change the schema, append a migration ("v2", …) and never edit one that has shipped: databases in the field
+/// have already run it. StoreMigrationTests then asks for a fixture step for the new version.
+enum StoreSchema {
+    /// SQLite's application_id header field, "SWGT": marks the file as Swiftgate's for any tool that looks.
+    static let applicationID: Int32 = 0x5357_4754
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            // No column anywhere for a password or a session cookie: they are never stored (DESIGN.md §6).
+            try db.execute(sql: """
+                CREATE TABLE gateway (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    url TEXT NOT NULL,
+                    defaultGroup TEXT,
+                    username TEXT,
+                    dtlsMode TEXT,
+                    source TEXT NOT NULL CHECK (source IN ('manual', 'profile')),
+                    profileOrigin TEXT,
+                    certificatePath TEXT,
+                    keyPath TEXT,
+                    createdAt DATETIME NOT NULL,
+                    updatedAt DATETIME NOT NULL
+                );
+                CREATE TABLE group_alias (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    gatewayId INTEGER NOT NULL REFERENCES gateway(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    isDefault BOOLEAN NOT NULL,
+                    seenAt DATETIME NOT NULL,
+                    UNIQUE (gatewayId, value)
+                );
+                CREATE TABLE trust (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    hostPort TEXT NOT NULL,
+                    pin TEXT NOT NULL CHECK (pin LIKE 'pin-sha256:%'),
+                    subject TEXT,
+                    issuer TEXT,
+                    notAfter TEXT,
+                    reasons TEXT NOT NULL DEFAULT '[]',
+                    acceptedAt DATETIME NOT NULL,
+                    warning BOOLEAN NOT NULL,
+                    UNIQUE (hostPort, pin)
+                );
+                CREATE TABLE profile (
+                    gatewayId INTEGER PRIMARY KEY REFERENCES gateway(id) ON DELETE CASCADE,
+                    uri TEXT NOT NULL,
+                    sha1 TEXT NOT NULL,
+                    xml TEXT NOT NULL,
+                    fetchedAt DATETIME NOT NULL
+                );
+                CREATE TABLE connection (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    gatewayName TEXT,
+                    url TEXT NOT NULL,
+                    startedAt DATETIME NOT NULL,
+                    endedAt DATETIME,
+                    outcome TEXT NOT NULL,
+                    phaseTimings TEXT NOT NULL DEFAULT '{}',
+                    transport TEXT CHECK (transport IN ('tls', 'dtls')),
+                    bytesIn INTEGER NOT NULL DEFAULT 0,
+                    bytesOut INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX connection_on_startedAt ON connection(startedAt);
+                CREATE INDEX connection_on_gatewayName ON connection(gatewayName);
+                """)
+        }
+        return migrator
+    }
+
+    /// Reads an existing file without writing anything: no migration, no journal-mode change, no checkpoint, and no
+    /// -wal/-shm left beside it. Throws when the store must not open the file.
+    static func inspect(path: String) throws(StoreError) {
+        // A read-only connection to a WAL database creates -wal and -shm and cannot remove them. When neither
+        // exists, no other connection has the file open, so it can be read as immutable: no locks, no companions.
+        if !StoreFiles.databaseFiles(path).dropFirst().contains(where: StoreFiles.exists) {
+            let before = StoreFiles.identity(path)
+            let verdict = Result { () throws(StoreError) in try inspect(path: path, immutable: true) }
+            // Unless another process opened and wrote the file meanwhile, or this SQLite does not take URI
+            // filenames (it then cannot open one); then read it again, with locks.
+            let cannotOpen = if case .failure(.cannotOpen) = verdict { true } else { false }
+            if !cannotOpen, StoreFiles.identity(path) == before, !StoreFiles.exists(path + "-wal") {
+                return try verdict.get()
+            }
+        }
+        try inspect(path: path, immutable: false)
+    }
+
+    private static func inspect(path: String, immutable: Bool) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "swiftgate.inspect"
+        let verdict: StoreError?
+        do {
+            // GRDB reads sqlite_master while opening, so a file that is not SQLite fails here with SQLITE_NOTADB.
+            let queue = try DatabaseQueue(path: immutable ? immutableURI(path) : path, configuration: configuration)
+            defer { try? queue.close() }
+            verdict = try queue.read { db in try check(db, path: path) }
+        } catch {
+            throw StoreError(error, path: path, operation: "read the database")
+        }
+        if let verdict { throw verdict }
+    }
+
+    /// An SQLite URI filename (the system library accepts them) with the characters URIs reserve escaped.
+    private static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for character in path {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
+            }
+        }
+        return "file:" + escaped + "?mode=ro&immutable=1"
+    }
+
+    private static func check(_ db: Database, path: String) throws -> StoreError? {
+        // quick_check walks every page: it catches truncation and garbage that reading the schema alone misses.
+        let problems = try String.fetchAll(db, sql: "PRAGMA quick_check")
+        if problems != ["ok"] {
+            return .damaged(path: path, reason: problems.prefix(3).joined(separator: "; "))
+        }
+        let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+        if applicationID != 0 && applicationID != Self.applicationID {
+            return .notSwiftgate(path: path)
+        }
+        if try db.tableExists("grdb_migrations") {
+            let migrator = Self.migrator
+            let unknown = try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            return unknown.isEmpty ? nil : .newerSchema(path: path, unknown: unknown.sorted())
+        }
+        // No migrations yet: fine when empty (a file made by an interrupted first run), not when it holds tables.
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        return tables.isEmpty ? nil : .notSwiftgate(path: path)
+    }
+}

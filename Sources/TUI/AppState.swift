@@ -1,0 +1,274 @@
+import Engine
+import GatewayProtocol
+
+/// Everything the connection screens show, folded from engine events. The reducer only records what the
+/// engine said, so the screens cannot run ahead of it: "connected" waits for `.connected`, and DTLS carries
+/// data only while its channel is up.
+public struct AppState: Sendable, Equatable {
+    /// The saved gateway's name (or the URL typed) and its URL, set by `begin`.
+    public var gateway: String?
+    public var url: String?
+    public var status: ConnectionStatus = .idle
+    /// When the attempt began (the log's time zero).
+    public var startedAt: Double?
+    public var connectedAt: Double?
+    /// The six phases, always in protocol order.
+    public var phases: [PhaseRecord] = PhaseID.allCases.map(PhaseRecord.init(id:))
+    public var certificate: CertificateRecord?
+    public var tunnel: TunnelInfo?
+    public var tls: ChannelRecord?
+    public var dtls: ChannelRecord?
+    public var tlsTraffic: TrafficCounter?
+    public var dtlsTraffic: TrafficCounter?
+    public var rates = RateHistory()
+    /// From the `cstp` phase's details: seconds, nil when the gateway sent none.
+    public var dpd: Int?
+    public var keepalive: Int?
+    /// The DTLS mode CONNECT settled on (psk, legacy, dtls12, none).
+    public var dtlsMode: String?
+    /// The latest MTU change after the tunnel came up, and when (shown briefly as "reconfiguring").
+    public var reconfiguration: (mtu: Int, reason: String, at: Double)? {
+        get { reconfigurationRecord.map { ($0.mtu, $0.reason, $0.at) } }
+        set { reconfigurationRecord = newValue.map { Reconfiguration(mtu: $0.mtu, reason: $0.reason, at: $0.at) } }
+    }
+    public var lastError: (code: Int32, message: String)? {
+        get { errorRecord.map { ($0.code, $0.message) } }
+        set { errorRecord = newValue.map { ErrorRecord(code: $0.code, message: $0.message) } }
+    }
+    public private(set) var log: [LogLine] = []
+    /// How many log lines are kept; older ones fall off (the full log is the engine's file).
+    public var logCapacity: Int
+
+    private var reconfigurationRecord: Reconfiguration?
+    private var errorRecord: ErrorRecord?
+
+    private struct Reconfiguration: Sendable, Equatable {
+        var mtu: Int
+        var reason: String
+        var at: Double
+    }
+
+    private struct ErrorRecord: Sendable, Equatable {
+        var code: Int32
+        var message: String
+    }
+
+    /// How long a reconfiguration shows as "reconfiguring".
+    public static let reconfiguringSeconds = 3.0
+
+    public init(logCapacity: Int = 200) {
+        self.logCapacity = max(1, logCapacity)
+    }
+
+    // MARK: - Reading
+
+    public func phase(_ id: PhaseID) -> PhaseRecord {
+        phases.first { $0.id == id } ?? PhaseRecord(id: id)
+    }
+
+    public func channel(_ kind: ChannelInfo.Kind) -> ChannelRecord? { kind == .tls ? tls : dtls }
+
+    public func traffic(_ kind: ChannelInfo.Kind) -> TrafficCounter? { kind == .tls ? tlsTraffic : dtlsTraffic }
+
+    /// The channel carrying data: DTLS only while connected and its channel is up, else TLS while it is up.
+    public var carrier: ChannelInfo.Kind? {
+        guard status == .connected else { return nil }
+        if dtls?.info.state == .up { return .dtls }
+        if tls?.info.state == .up { return .tls }
+        return nil
+    }
+
+    /// The phase that failed in this attempt, if any.
+    public var failedPhase: PhaseRecord? { phases.first { $0.state == .failed } }
+
+    public func uptimeSeconds(now: Double) -> Double? {
+        guard status == .connected, let connectedAt else { return nil }
+        return max(0, now - connectedAt)
+    }
+
+    public func isReconfiguring(now: Double) -> Bool {
+        guard let at = reconfigurationRecord?.at else { return false }
+        return now >= at && now - at < Self.reconfiguringSeconds
+    }
+
+    /// Bytes moved over both channels.
+    public var totalBytes: (bytesIn: Int, bytesOut: Int) {
+        let all = [tlsTraffic, dtlsTraffic].compactMap { $0?.stats }
+        return (all.reduce(0) { $0 + $1.bytesIn }, all.reduce(0) { $0 + $1.bytesOut })
+    }
+
+    // MARK: - Reducing
+
+    /// Starts a fresh attempt: the phases, channels and counters are cleared; the log keeps going.
+    public mutating func begin(gateway: String, url: String? = nil, at time: Double) {
+        let kept = log
+        self = AppState(logCapacity: logCapacity)
+        self.gateway = gateway
+        self.url = url
+        status = .connecting
+        startedAt = time
+        log = kept
+        append(LogLine(time: time, text: "connecting to \(gateway)"))
+    }
+
+    /// Folds one engine event in; `time` is when the front end received it.
+    public mutating func apply(_ event: EngineEvent, at time: Double) {
+        switch event {
+        case let .phase(id, state, milliseconds, detail):
+            applyPhase(id, state, milliseconds: milliseconds, detail: detail.map(DetailItem.init), at: time)
+        case let .certificate(report, trusted, decision):
+            certificate = CertificateRecord(report: report, trusted: trusted, decision: decision)
+            if !trusted && decision == "refused" {
+                append(LogLine(time: time, text: "certificate of \(report.host) refused", level: .error))
+            } else if !report.isValid {
+                append(LogLine(time: time, text: "certificate of \(report.host) accepted (\(decision)) despite: "
+                               + report.reasons.joined(separator: "; "), level: .warning))
+            }
+        case let .tunnel(info):
+            tunnel = info
+        case let .channel(info):
+            applyChannel(info, at: time)
+        case .connected:
+            status = .connected
+            connectedAt = time
+            append(LogLine(time: time, text: "connected"))
+        case let .stats(stats):
+            applyStats(stats, at: time)
+        case let .reconfigured(mtu, reason):
+            tunnel?.mtu = mtu
+            reconfigurationRecord = Reconfiguration(mtu: mtu, reason: reason, at: time)
+            append(LogLine(time: time, text: "reconfigured: MTU \(mtu) (\(reason))", level: .warning))
+        case let .disconnected(reason):
+            status = .disconnected(reason: reason)
+            connectedAt = nil
+            append(LogLine(time: time, text: "disconnected: \(reason)"))
+        case let .log(text):
+            append(LogLine(time: time, text: text))
+        case let .error(code, message):
+            errorRecord = ErrorRecord(code: code, message: message)
+            if case .disconnected = status {} else { status = .failed(message: message) }
+            connectedAt = nil
+            append(LogLine(time: time, text: message, level: .error))
+        }
+    }
+
+    private mutating func applyPhase(_ id: PhaseID, _ state: PhaseState, milliseconds: Int?, detail: [DetailItem],
+                                     at time: Double) {
+        if state == .started, !status.isActive {
+            // A phase starting after the attempt ended is a new attempt (a reconnect): clear from it on.
+            restart(from: id, at: time)
+        } else if status == .idle {
+            status = .connecting
+            startedAt = startedAt ?? time
+        }
+        guard let index = phases.firstIndex(where: { $0.id == id }) else { return }
+        var record = phases[index]
+        switch state {
+        case .started:
+            record = PhaseRecord(id: id)
+            record.startedAt = time
+            record.detail = detail
+        case .retry:
+            let value = { (key: String) -> Int? in
+                if case .int(let n)? = detail.first(where: { $0.key == key })?.value { return n }
+                return nil
+            }
+            record.retry = PhaseRecord.Retry(attempt: value("attempt") ?? 0, of: value("of") ?? 5,
+                                             nextInSeconds: value("next_in_s") ?? 0, at: time)
+            record.startedAt = record.startedAt ?? time
+            record.reason = Self.string(detail, "reason")
+        case .done, .failed, .skipped:
+            record.startedAt = record.startedAt ?? time
+            record.endedAt = time
+            record.milliseconds = milliseconds
+            record.detail = detail
+            record.reason = Self.string(detail, "reason")
+            if state != .failed { record.retry = nil }
+        }
+        record.state = state
+        phases[index] = record
+
+        if id == .cstp, state == .done {
+            dpd = Self.int(detail, "dpd").flatMap { $0 > 0 ? $0 : nil }
+            keepalive = Self.int(detail, "keepalive").flatMap { $0 > 0 ? $0 : nil }
+            dtlsMode = Self.string(detail, "dtls")
+        }
+        if state == .failed {
+            let reason = record.reason.map { ": \($0)" } ?? ""
+            append(LogLine(time: time, text: "\(PhaseTitles.title(id)) failed\(reason)", level: .error))
+        }
+    }
+
+    private mutating func restart(from id: PhaseID, at time: Double) {
+        let order = PhaseID.allCases
+        let start = order.firstIndex(of: id) ?? 0
+        for index in phases.indices where (order.firstIndex(of: phases[index].id) ?? 0) >= start {
+            phases[index] = PhaseRecord(id: phases[index].id)
+        }
+        if id == .tls { certificate = nil }
+        status = .connecting
+        startedAt = startedAt ?? time
+        tunnel = nil
+        tls = nil
+        dtls = nil
+        tlsTraffic = nil
+        dtlsTraffic = nil
+        rates = RateHistory(capacity: rates.capacity)
+        connectedAt = nil
+        errorRecord = nil
+        reconfigurationRecord = nil
+    }
+
+    private mutating func applyChannel(_ info: ChannelInfo, at time: Double) {
+        let previous = channel(info.channel)
+        var record = ChannelRecord(info: info, updatedAt: time)
+        if info.state == .up {
+            record.upSince = previous?.info.state == .up ? previous?.upSince : time
+            // An update without protocol or cipher keeps what the channel reported before.
+            record.info.protocolVersion = info.protocolVersion ?? previous?.info.protocolVersion
+            record.info.cipher = info.cipher ?? previous?.info.cipher
+        }
+        if info.channel == .tls { tls = record } else { dtls = record }
+        if info.channel == .dtls {
+            switch info.state {
+            case .up:
+                append(LogLine(time: time, text: "DTLS up: data moves to DTLS"))
+            case .failed:
+                append(LogLine(time: time, text: "DTLS failed: \(info.reason ?? "no answer"); data stays on TLS",
+                               level: .warning))
+            case .down where previous?.info.state == .up:
+                append(LogLine(time: time, text: "DTLS down: \(info.reason ?? "closed"); data back on TLS",
+                               level: .warning))
+            default:
+                break
+            }
+        }
+    }
+
+    private mutating func applyStats(_ stats: TrafficStats, at time: Double) {
+        let counter = traffic(stats.channel).map { $0.updated(with: stats, at: time) }
+            ?? TrafficCounter(stats: stats, updatedAt: time)
+        if stats.channel == .tls { tlsTraffic = counter } else { dtlsTraffic = counter }
+        // The first sample only sets the baseline: no rate yet.
+        guard counter.updatedAt > 0, traffic(stats.channel) != nil else { return }
+        let current = [tlsTraffic, dtlsTraffic].compactMap { $0 }.filter { time - $0.updatedAt < 0.5 }
+        rates.record(RateHistory.Sample(time: time,
+                                        bytesInPerSecond: current.reduce(0) { $0 + $1.bytesInPerSecond },
+                                        bytesOutPerSecond: current.reduce(0) { $0 + $1.bytesOutPerSecond }))
+    }
+
+    private mutating func append(_ line: LogLine) {
+        log.append(line)
+        if log.count > logCapacity { log.removeFirst(log.count - logCapacity) }
+    }
+
+    private static func string(_ detail: [DetailItem], _ key: String) -> String? {
+        guard case .string(let text)? = detail.first(where: { $0.key == key })?.value, !text.isEmpty else { return nil }
+        return text
+    }
+
+    private static func int(_ detail: [DetailItem], _ key: String) -> Int? {
+        guard case .int(let n)? = detail.first(where: { $0.key == key })?.value else { return nil }
+        return n
+    }
+}

@@ -1,0 +1,15 @@
+import GatewayProtocol
+
+/// The certificate the gateway presented, whether it was trusted and on what grounds (`valid`, `pinned`,
+/// `once`, `always`, `refused`…), as the engine's `certificate` event says.
+public struct CertificateRecord: Sendable, Equatable {
+    public var report: CertificateReport
+    public var trusted: Bool
+    public var decision: String
+
+    public init(report: CertificateReport, trusted: Bool, decision: String) {
+        self.report = report
+        self.trusted = trusted
+        self.decision = decision
+    }
+}

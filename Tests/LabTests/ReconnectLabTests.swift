@@ -1,0 +1,155 @@
+import Foundation
+import XCTest
+
+/// Staying connected against a real ocserv: outages, a link going down, a kicked session, a restarted gateway,
+/// and rekeys (protocol.md §5.2-5.3).
+final class ReconnectLabTests: XCTestCase {
+    private var lab: LabGateway?
+    private var running: [RunningCommand] = []
+
+    override func setUpWithError() throws {
+        try LabRequirement.check()
+    }
+
+    override func tearDown() {
+        running.removeAll()
+        lab?.stop()
+        lab = nil
+    }
+
+    private func start(_ options: [String]) throws -> LabGateway {
+        let gateway = try LabGateway(options: options)
+        lab = gateway
+        return gateway
+    }
+
+    private func connect(_ lab: LabGateway, stdin: String = "secret\n", extra: [String] = []) throws -> RunningCommand {
+        let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
+                         "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--events", "json"] + extra
+        let command = try CommandRunner.start(arguments, stdin: stdin)
+        running.append(command)
+        try command.waitForOutput(#""event":"connected""#, timeout: 30)
+        return command
+    }
+
+    private func events(_ command: RunningCommand, _ kind: String) -> [[String: Any]] {
+        CommandResult(exitCode: 0, stdout: command.stdoutSoFar, stderr: "").events.filter { $0["event"] as? String == kind }
+    }
+
+    /// Pings until one answer comes back, within a deadline.
+    private func pingEventually(_ lab: LabGateway, within seconds: TimeInterval = 30) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try lab.client(["ping", "-c", "1", "-W", "2", lab["VPN_GW_ADDR"]], timeout: 30).exitCode == 0 { return true }
+        }
+        return false
+    }
+
+    private func cutGateway(_ lab: LabGateway) throws {
+        let rules = "add table inet sgcut ; add chain inet sgcut out { type filter hook output priority 0 ; } ; "
+            + "add rule inet sgcut out ip daddr \(lab["GW_ADDR"]) drop ; add chain inet sgcut in { type filter hook input priority 0 ; } ; "
+            + "add rule inet sgcut in ip saddr \(lab["GW_ADDR"]) drop"
+        XCTAssertEqual(try lab.client(["nft", rules], timeout: 30).exitCode, 0)
+    }
+
+    func testOutageLongerThanDPDComesBackWithTheSameCookieAndAddress() throws {
+        let lab = try start(["--extra", "dpd = 3"])
+        let session = try connect(lab)
+        try session.waitForOutput(#""channel":"dtls","state":"up""#, timeout: 20)
+        try cutGateway(lab)
+        try session.waitForOutput(#""state":"reconnecting""#, timeout: 20)
+        XCTAssertEqual(try lab.client(["nft", "delete table inet sgcut"], timeout: 30).exitCode, 0)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 60)
+        let reconnected = try XCTUnwrap(events(session, "reconnected").last)
+        XCTAssertEqual(reconnected["changed"] as? [String], [], "same address, same MTU: the tun is kept as it is")
+        XCTAssertTrue((reconnected["after"] as? String ?? "").contains("stopped answering"), "\(reconnected)")
+        XCTAssertTrue(events(session, "phase").filter { $0["phase"] as? String == "user-auth" }.count == 2,
+                      "no second login: the cookie was enough")
+        let address = try lab.client(["ip", "-o", "-4", "addr", "show", "dev", "tun0"], timeout: 30)
+        XCTAssertTrue(address.stdout.contains("198.19.0.50"), address.stdout)
+        XCTAssertTrue(try pingEventually(lab))
+        // DTLS is brought back after the reconnect.
+        let deadline = Date().addingTimeInterval(20)
+        while events(session, "channel").filter({ $0["channel"] as? String == "dtls" && $0["state"] as? String == "up" }).count < 2
+            && Date() < deadline { usleep(100_000) }
+        XCTAssertGreaterThanOrEqual(events(session, "channel").filter {
+            $0["channel"] as? String == "dtls" && $0["state"] as? String == "up" }.count, 2)
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+
+    func testClientLinkDownAndUp() throws {
+        let lab = try start(["--extra", "dpd = 3"])
+        let session = try connect(lab, extra: ["--no-dtls"])
+        XCTAssertEqual(try lab.client(["ip", "link", "set", "dev", lab["CLIENT_VETH"], "down"], timeout: 30).exitCode, 0)
+        try session.waitForOutput(#""state":"reconnecting""#, timeout: 20)
+        XCTAssertEqual(try lab.client(["ip", "link", "set", "dev", lab["CLIENT_VETH"], "up"], timeout: 30).exitCode, 0)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 90)
+        XCTAssertTrue(try pingEventually(lab))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+
+    func testKickedByTheGatewayIsReportedWithoutARetryLoop() throws {
+        let lab = try start(["--extra", "dpd = 3"])
+        let session = try connect(lab)
+        let kick = try CommandRunner.run(["/bin/bash", LabGateway.script, "occtl", lab.stateDirectory, "disconnect", "user", "alice"],
+                                         timeout: 30)
+        XCTAssertEqual(kick.exitCode, 0, kick.allOutput)
+        let result = try session.wait(timeout: 30)
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("the gateway ended the session"), result.stderr)
+        XCTAssertFalse(result.stdout.contains("reconnecting"), "no retry loop after the gateway's own DISCONNECT")
+    }
+
+    func testRestartedGatewayRefusesTheCookieAndAFreshLoginFollows() throws {
+        let lab = try start(["--extra", "dpd = 3"])
+        // The second line is the password for the fresh login.
+        let session = try connect(lab, stdin: "secret\nsecret\n", extra: ["--group", "Sales", "--no-dtls"])
+        let restart = try CommandRunner.run(["/bin/bash", LabGateway.script, "restart", lab.stateDirectory], timeout: 60)
+        XCTAssertEqual(restart.exitCode, 0, restart.allOutput)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 60)
+        let logins = events(session, "phase").filter { $0["phase"] as? String == "user-auth" && $0["state"] as? String == "done" }
+        XCTAssertEqual(logins.count, 2, "a fresh login after the refused cookie")
+        let groups = events(session, "phase").filter { $0["phase"] as? String == "group-select" && $0["state"] as? String == "done" }
+        XCTAssertEqual(groups.compactMap { (($0["detail"] as? [String: Any])?["chosen"] as? [String: Any])?["value"] as? String },
+                       ["Sales", "Sales"], "the same group again")
+        XCTAssertTrue(session.stdoutSoFar.contains("refused the session cookie"))
+        XCTAssertTrue(try pingEventually(lab))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+
+    func testRestartedGatewayWithoutAPasswordToGiveEndsWithExit3() throws {
+        let lab = try start(["--extra", "dpd = 3"])
+        let session = try connect(lab, extra: ["--no-dtls"])
+        let restart = try CommandRunner.run(["/bin/bash", LabGateway.script, "restart", lab.stateDirectory], timeout: 60)
+        XCTAssertEqual(restart.exitCode, 0, restart.allOutput)
+        let result = try session.wait(timeout: 60)
+        XCTAssertEqual(result.exitCode, 3, result.allOutput)
+        XCTAssertTrue(result.stderr.contains("no password is available"), result.stderr)
+        let links = try lab.client(["ip", "-o", "link"], timeout: 30)
+        XCTAssertFalse(links.stdout.contains("tun0"), "the tun is removed on the way out")
+    }
+
+    func testRekeyOpensANewTunnelAndTrafficKeepsFlowing() throws {
+        let lab = try start(["--extra", "rekey-time = 30", "--extra", "rekey-method = new-tunnel"])
+        let session = try connect(lab)
+        let receiver = try CommandRunner.start(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3",
+                                                LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "receive",
+                                                lab["VPN_GW_ADDR"], "5001"])
+        running.append(receiver)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 45)
+        let reconnected = try XCTUnwrap(events(session, "reconnected").last)
+        XCTAssertTrue((reconnected["after"] as? String ?? "").contains("rekey"), "\(reconnected)")
+        XCTAssertTrue(try pingEventually(lab))
+        try receiver.waitForOutput("listening", timeout: 10)
+        let sent = try lab.client(["/usr/bin/python3", LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "send",
+                                   lab["VPN_GW_ADDR"], "5001", "5"], timeout: 120)
+        XCTAssertEqual(sent.exitCode, 0, sent.allOutput)
+        XCTAssertEqual(try receiver.wait(timeout: 30).stdout.split(separator: "\n").last.map(String.init),
+                       sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+}
