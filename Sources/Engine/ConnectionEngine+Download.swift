@@ -48,7 +48,8 @@ extension ConnectionEngine {
                 try Self.roundTrip(client, request).response
             }
         } catch {
-            throw error.engineError(phase: .download)
+            throw .protocolError(.download, "the gateway names a profile (\(manifest.uri)) but its download failed: "
+                                 + error.engineError(phase: .download).summary)
         }
         guard response.status == 200 else {
             throw .protocolError(.download, "the gateway names a profile (\(manifest.uri)) but answered its download "

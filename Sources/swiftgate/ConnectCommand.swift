@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import GatewayProtocol
 import SecureChannel
+import Store
 
 struct ConnectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -65,38 +66,54 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
 
+    @OptionGroup var store: StoreOptions
+
     func run() async throws {
-        let url: GatewayURL
-        do {
-            url = try GatewayURL(parsing: target)
-        } catch {
-            throw ValidationError(error.description)
+        let database = try store.open()
+        let target = try resolveTarget(database)
+        let url = target.url
+        let caFile = cafile
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--cafile \(caFile): no readable file there")
         }
-        if let cafile, !FileManager.default.isReadableFile(atPath: cafile) {
-            throw ValidationError("--cafile \(cafile): no readable file there")
-        }
-        var options = ConnectOptions(url: url, group: group, userAgent: useragent, tls: TLSConfiguration(caFile: cafile),
-                                     serverPins: serverCerts)
-        options.clientCertificate = certificate
-        options.clientKey = key
+        var options = ConnectOptions(url: url, group: group ?? target.gateway?.defaultGroup, userAgent: useragent,
+                                     tls: TLSConfiguration(caFile: caFile), serverPins: serverCerts)
+        options.clientCertificate = certificate ?? target.gateway?.certificatePath
+        options.clientKey = key ?? target.gateway?.keyPath
+        options.gatewayName = target.name
+        options.store = SQLiteSessionStore(store: database)
         if !authenticate {
             // Before a login is spent: can this process create the tun device? (exit 7 if not)
             do {
                 try ConnectionEngine.checkTunnelPrivilege()
             } catch {
-                FileHandle.standardError.write(Data(("swiftgate: " + error.description + "\n").utf8))
+                FileManager.default.standardError("swiftgate: " + error.description + "\n")
                 throw ExitCode(error.exitCode)
             }
             if !FileManager.default.isExecutableFile(atPath: script) {
                 throw ValidationError("--script \(script): not an executable file (install Debian's vpnc-scripts, or name one)")
             }
         }
-        let frontEnd = HeadlessFrontEnd(username: user, passwordOnStdin: passwordOnStdin, nonInteractive: nonInteractive)
+        let frontEnd = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
+                                        nonInteractive: nonInteractive)
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
         let sink = EventSink(mode: events)
         let printer = Task { await sink.drain(engine.events) }
         let signals = SignalHandling(engine: engine)
         defer { signals.cancel() }
+        let history = HistoryWriter(store: database, gateway: target.name, url: url.description)
+
+        func finish(_ outcome: String) async -> SessionSummary {
+            await engine.finish()
+            let summary = await printer.value
+            history.finish(outcome: outcome, summary: summary)
+            return summary
+        }
+        func fail(_ error: EngineError) async -> ExitCode {
+            _ = await finish("failed (exit \(error.exitCode)): \(error.summary)")
+            FileManager.default.standardError("swiftgate: " + error.description + "\n")
+            return ExitCode(error.exitCode)
+        }
 
         let session: AuthenticatedSession
         do {
@@ -110,10 +127,11 @@ struct ConnectCommand: AsyncParsableCommand {
                 session = try await engine.authenticate()
             }
         } catch let error as EngineError {
-            await engine.finish()
-            await printer.value
-            FileHandle.standardError.write(Data(("swiftgate: " + error.description + "\n").utf8))
-            throw ExitCode(error.exitCode)
+            throw await fail(error)
+        }
+        if let name = target.name, let username = user, var saved = try? database.gateway(named: name), saved.username == nil {
+            saved.username = username
+            _ = try? database.saveGateway(saved)
         }
         guard authenticate else {
             let end: SessionEnd
@@ -122,21 +140,16 @@ struct ConnectCommand: AsyncParsableCommand {
                     script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
                     reconnectTimeoutSeconds: reconnectTimeout))
             } catch {
-                await engine.finish()
-                await printer.value
-                FileHandle.standardError.write(Data(("swiftgate: " + error.description + "\n").utf8))
-                throw ExitCode(error.exitCode)
+                throw await fail(error)
             }
-            await engine.finish()
-            await printer.value
+            _ = await finish(end.clean ? "disconnected: \(end.reason)" : "ended: \(end.reason)")
             if !end.clean {
-                FileHandle.standardError.write(Data(("swiftgate: " + end.reason + "\n").utf8))
+                FileManager.default.standardError("swiftgate: " + end.reason + "\n")
                 throw ExitCode(1)
             }
             return
         }
-        await engine.finish()
-        await printer.value
+        _ = await finish("authenticated")
         let lines = [
             "COOKIE=" + ShellQuote.quote(session.result.cookie.reveal()),
             "HOST=" + ShellQuote.quote(session.remoteAddress),
@@ -144,6 +157,27 @@ struct ConnectCommand: AsyncParsableCommand {
             "FINGERPRINT=" + ShellQuote.quote(session.certificate?.pin ?? ""),
         ]
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// TARGET is a saved gateway's name, or a URL; a URL not saved yet is saved under its host name, so its group
+    /// aliases, profile and pins have a home (as Cisco's client remembers the hosts typed into it).
+    private func resolveTarget(_ database: SwiftgateStore) throws -> (url: GatewayURL, name: String?, gateway: Gateway?) {
+        if let saved = try database.gateway(named: target) {
+            do { return (try GatewayURL(parsing: saved.url), saved.name, saved) } catch {
+                throw ValidationError("the saved gateway '\(target)' has a bad URL: \(error)")
+            }
+        }
+        let url: GatewayURL
+        do { url = try GatewayURL(parsing: target) } catch {
+            throw ValidationError("'\(target)' is neither a saved gateway (swiftgate gateways list) nor a URL: \(error)")
+        }
+        if let saved = try database.gateways().first(where: { (try? GatewayURL(parsing: $0.url)) == url }) {
+            return (url, saved.name, saved)
+        }
+        var name = url.host
+        if try database.gateway(named: name) != nil { name = "\(url.host):\(url.port)\(url.path == "/" ? "" : url.path)" }
+        let gateway = try database.saveGateway(Gateway(name: name, url: url.description, source: .manual))
+        return (url, gateway.name, gateway)
     }
 }
 

@@ -14,9 +14,11 @@ struct EventSink {
         }
     }
 
-    /// Drains the stream until the engine finishes it.
-    func drain(_ events: AsyncStream<EngineEvent>) async {
+    /// Drains the stream until the engine finishes it; returns what the history needs.
+    func drain(_ events: AsyncStream<EngineEvent>) async -> SessionSummary {
+        var summary = SessionSummary()
         for await event in events {
+            summary.observe(event)
             guard let formatter else { continue }
             // Progress on stderr ends with the command's own error line; do not say it twice.
             if !toStandardOutput, case .error = event { continue }
@@ -27,6 +29,7 @@ struct EventSink {
                 FileHandle.standardError.write(Data(line.utf8))
             }
         }
+        return summary
     }
 }
 

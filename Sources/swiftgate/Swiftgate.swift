@@ -11,7 +11,7 @@ struct Swiftgate: AsyncParsableCommand {
             7 missing privilege.
             """,
         version: "0.1.0",
-        subcommands: [TUICommand.self, ConnectCommand.self],
+        subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self],
         defaultSubcommand: TUICommand.self
     )
 }

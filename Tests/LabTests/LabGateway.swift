@@ -33,7 +33,12 @@ final class LabGateway {
             throw LabError("lab.sh up failed (exit \(result.exitCode)):\n\(result.stderr)")
         }
         env = try Self.readEnv(stateDirectory + "/lab.env")
+        // Each lab gets its own Swiftgate database (trust, gateways, history), so no test sees another's pins.
+        setenv("XDG_DATA_HOME", stateDirectory + "/xdg-data", 1)
     }
+
+    /// The database swiftgate uses in this lab (see `init`).
+    var databasePath: String { stateDirectory + "/xdg-data/swiftgate/swiftgate.sqlite" }
 
     func stop() {
         _ = try? CommandRunner.run(["/bin/bash", Self.script, "down", stateDirectory], timeout: 30)

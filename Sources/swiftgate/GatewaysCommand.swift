@@ -1,0 +1,124 @@
+import ArgumentParser
+import Engine
+import Foundation
+import GatewayProtocol
+import Store
+
+struct GatewaysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateways",
+        abstract: "Saved gateways: list, add, remove, show, import an AnyConnect profile.",
+        subcommands: [List.self, Add.self, Remove.self, Show.self, Import.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List saved gateways.")
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let database = try store.open()
+            let gateways = try database.gateways()
+            guard !gateways.isEmpty else {
+                print("No saved gateways. Add one: swiftgate gateways add NAME https://vpn.example.com")
+                return
+            }
+            let width = max(4, gateways.map(\.name.count).max() ?? 4)
+            print("NAME".padding(toLength: width, withPad: " ", startingAt: 0) + "  URL  (group, user, source)")
+            for gateway in gateways {
+                var extras: [String] = []
+                if let group = gateway.defaultGroup { extras.append("group \(group)") }
+                if let user = gateway.username { extras.append("user \(user)") }
+                extras.append(gateway.source == .profile ? "from profile of \(gateway.profileOrigin ?? "?")" : "manual")
+                print(gateway.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(gateway.url)  (\(extras.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Save a gateway (or update one with the same name).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "A name to connect by.") var name: String
+        @Argument(help: "https://host[:port][/group-path]") var url: String
+        @Option(help: "Default group (value or label).") var group: String?
+        @Option(help: "User name.") var user: String?
+        @Option(help: "Client certificate (PEM).") var certificate: String?
+        @Option(help: "Client key (PEM).") var key: String?
+
+        func run() throws {
+            let parsed: GatewayURL
+            do { parsed = try GatewayURL(parsing: url) } catch { throw ValidationError(error.description) }
+            let database = try store.open()
+            try database.saveGateway(Gateway(name: name, url: parsed.description, defaultGroup: group, username: user,
+                                             source: .manual, certificatePath: certificate, keyPath: key))
+            print("Saved \(name): \(parsed)")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget a saved gateway (its aliases and profile too).")
+        @OptionGroup var store: StoreOptions
+        @Argument var name: String
+
+        func run() throws {
+            guard try store.open().removeGateway(named: name) else {
+                FileManager.default.standardError("swiftgate: no saved gateway named '\(name)'\n")
+                throw ExitCode(1)
+            }
+            print("Removed \(name)")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Everything saved about a gateway.")
+        @OptionGroup var store: StoreOptions
+        @Argument var name: String
+
+        func run() throws {
+            let database = try store.open()
+            guard let gateway = try database.gateway(named: name) else {
+                FileManager.default.standardError("swiftgate: no saved gateway named '\(name)'\n")
+                throw ExitCode(1)
+            }
+            print("name:          \(gateway.name)")
+            print("url:           \(gateway.url)")
+            print("default group: \(gateway.defaultGroup ?? "-")")
+            print("user:          \(gateway.username ?? "-")")
+            print("source:        \(gateway.source == .profile ? "profile of \(gateway.profileOrigin ?? "?")" : "manual")")
+            if let certificate = gateway.certificatePath { print("certificate:   \(certificate) (key \(gateway.keyPath ?? certificate))") }
+            let aliases = try database.groupAliases(forGateway: gateway.name)
+            print("groups seen:   " + (aliases.isEmpty ? "-" : aliases.map {
+                "\($0.label)\($0.label == $0.value ? "" : " [\($0.value)]")\($0.isDefault ? " (gateway default)" : "")"
+            }.joined(separator: "; ")))
+            if let url = try? GatewayURL(parsing: gateway.url) {
+                let pins = try database.trustedPins(for: "\(url.host):\(url.port)")
+                print("trusted pins:  " + (pins.isEmpty ? "- (the system trust store decides)" : pins.map {
+                    $0.pin + ($0.warning ? " (accepted despite: \($0.reasons.joined(separator: ", ")))" : "")
+                }.joined(separator: "\n               ")))
+            }
+            if let profile = try database.profile(forGateway: gateway.name) {
+                print("profile:       \(profile.uri) sha1 \(profile.sha1), fetched \(profile.fetchedAt)")
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import the ServerList of an AnyConnect profile (XML).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "PROFILE.xml") var file: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read \(file)")
+            }
+            let profile: AnyConnectProfile
+            do { profile = try AnyConnectProfile.parse(Array(data)) } catch {
+                FileManager.default.standardError("swiftgate: \(file): \(error)\n")
+                throw ExitCode(1)
+            }
+            let imported = try SQLiteSessionStore.importHosts(profile.hosts, origin: nil, into: store.open())
+            print("Imported \(imported.count) of \(profile.hosts.count) gateways"
+                  + (imported.isEmpty ? "" : ": \(imported.joined(separator: ", "))"))
+        }
+    }
+}

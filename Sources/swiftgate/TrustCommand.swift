@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct TrustCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trust",
+        abstract: "Pinned gateway certificates: list, add HOST[:PORT] PIN, remove HOST[:PORT].",
+        subcommands: [List.self, Add.self, Remove.self],
+        defaultSubcommand: List.self
+    )
+
+    /// `host` or `host:port` (IPv6 in brackets) → `host:port` as the engine keys pins.
+    static func hostPort(_ text: String) -> String {
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            let host = String(text[text.index(after: text.startIndex)..<close])
+            let rest = text[text.index(after: close)...]
+            return "\(host):\(rest.hasPrefix(":") ? String(rest.dropFirst()) : "443")"
+        }
+        let parts = text.split(separator: ":")
+        return parts.count == 2 ? text : "\(text):443"
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List pinned certificates.")
+        @OptionGroup var store: StoreOptions
+
+        func run() throws {
+            let pins = try store.open().allTrust()
+            guard !pins.isEmpty else { print("No pinned certificates."); return }
+            for pin in pins {
+                var line = "\(pin.hostPort)  \(pin.pin)"
+                if let subject = pin.subject { line += "  \(subject)" }
+                if pin.warning { line += "  [warning: accepted despite \(pin.reasons.isEmpty ? "errors" : pin.reasons.joined(separator: ", "))]" }
+                print(line)
+            }
+        }
+    }
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Trust the certificate with this pin for HOST[:PORT].")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "HOST[:PORT] (port 443 when left out)") var host: String
+        @Argument(help: "pin-sha256:… as Swiftgate or openconnect print it") var pin: String
+
+        func run() throws {
+            guard pin.hasPrefix("pin-sha256:"), pin.count > 20 else {
+                throw ValidationError("'\(pin)' is not a pin: give the full pin-sha256:… that Swiftgate printed")
+            }
+            let key = TrustCommand.hostPort(host)
+            do {
+                try store.open().addTrustedPin(TrustedPin(hostPort: key, pin: pin, reasons: ["added by hand"],
+                                                          acceptedAt: Date(), warning: true))
+            } catch {
+                FileManager.default.standardError("swiftgate: \(error)\n")
+                throw ExitCode(1)
+            }
+            print("Trusted \(pin) for \(key)")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget every pin of HOST[:PORT].")
+        @OptionGroup var store: StoreOptions
+        @Argument var host: String
+
+        func run() throws {
+            let key = TrustCommand.hostPort(host)
+            let removed = try store.open().removeTrust(for: key)
+            print(removed == 0 ? "No pins for \(key)" : "Removed \(removed) pin(s) for \(key)")
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import XCTest
+
+/// The store against a real ocserv: the profile downloader (phase 4), trust that persists, group aliases and
+/// history (issue: saved gateways).
+final class StoreLabTests: XCTestCase {
+    private var labs: [LabGateway] = []
+    private var running: [RunningCommand] = []
+    private var scratch: String?
+
+    override func setUpWithError() throws {
+        try LabRequirement.check()
+    }
+
+    override func tearDown() {
+        running.removeAll()
+        labs.forEach { $0.stop() }
+        labs.removeAll()
+        if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+    }
+
+    private func start(_ options: [String] = []) throws -> LabGateway {
+        let lab = try LabGateway(options: options)
+        labs.append(lab)
+        return lab
+    }
+
+    private func makeScratch() throws -> String {
+        let dir = NSTemporaryDirectory() + "sg-store-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        scratch = dir
+        return dir
+    }
+
+    private static func profileXML(_ hosts: [(String, String)]) -> String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<AnyConnectProfile xmlns=\"http://schemas.xmlsoap.org/encoding/\">\n<ServerList>\n"
+            + hosts.map { "<HostEntry><HostName>\($0.0)</HostName><HostAddress>\($0.1)</HostAddress></HostEntry>\n" }.joined()
+            + "</ServerList>\n</AnyConnectProfile>\n"
+    }
+
+    /// A full connection (tun, TLS only), stopped cleanly once connected; returns its output.
+    private func connectOnce(_ lab: LabGateway, target: String? = nil, extra: [String] = []) throws -> CommandResult {
+        let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", target ?? lab["URL"],
+                         "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--no-dtls",
+                         "--events", "json"] + extra
+        let command = try CommandRunner.start(arguments, stdin: "secret\n")
+        running.append(command)
+        do {
+            try command.waitForOutput(#""event":"connected""#, timeout: 30)
+        } catch {
+            return try command.wait(timeout: 10)
+        }
+        command.signal(SIGTERM)
+        return try command.wait(timeout: 20)
+    }
+
+    private func download(_ result: CommandResult) -> [String: Any]? {
+        result.phaseEvents("download").last
+    }
+
+    private func swiftgate(_ lab: LabGateway, _ arguments: [String]) throws -> CommandResult {
+        try lab.swiftgate(arguments, timeout: 30)
+    }
+
+    func testProfileIsStoredImportedSkippedReplacedAndAFailedDownloadEndsTheAttempt() throws {
+        let dir = try makeScratch()
+        let profile = dir + "/profile.xml"
+        try Self.profileXML([("Lab Primary", "198.18.0.1:4443"), ("Lab By Name", "gateway.lab.test:4443")])
+            .write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        let lab = try start(["--extra", "user-profile = \(profile)"])
+
+        let first = try connectOnce(lab)
+        XCTAssertEqual(first.exitCode, 0, first.allOutput)
+        XCTAssertEqual(download(first)?["state"] as? String, "done", first.stdout)
+        let hosts = (download(first)?["detail"] as? [String: Any])?["hosts"] as? [[String: Any]]
+        XCTAssertEqual(hosts?.compactMap { $0["name"] as? String }, ["Lab Primary", "Lab By Name"])
+        let list = try swiftgate(lab, ["gateways", "list"])
+        XCTAssertTrue(list.stdout.contains("Lab Primary") && list.stdout.contains("from profile of 198.18.0.1"), list.stdout)
+        let show = try swiftgate(lab, ["gateways", "show", "198.18.0.1"])
+        XCTAssertTrue(show.stdout.contains("profile:"), show.stdout)
+
+        let second = try connectOnce(lab)
+        XCTAssertEqual(download(second)?["state"] as? String, "skipped")
+        XCTAssertEqual((download(second)?["detail"] as? [String: Any])?["reason"] as? String, "the stored profile is current")
+
+        // A changed profile on the gateway replaces the stored one (ocserv reads it at start: restart it).
+        try Self.profileXML([("Lab Renamed", "198.18.0.1:4443")]).write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        XCTAssertEqual(try CommandRunner.run(["/bin/bash", LabGateway.script, "restart", lab.stateDirectory], timeout: 60).exitCode, 0)
+        let third = try connectOnce(lab)
+        XCTAssertEqual(download(third)?["state"] as? String, "done", third.stdout)
+        XCTAssertEqual((download(third)?["detail"] as? [String: Any])?["replaced"] as? Bool, true)
+        XCTAssertTrue(try swiftgate(lab, ["gateways", "list"]).stdout.contains("Lab Renamed"))
+
+        // The gateway names a new profile it then cannot serve: the attempt ends, saying so.
+        try Self.profileXML([("Lab Unreadable", "198.18.0.1:4443")]).write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        XCTAssertEqual(try CommandRunner.run(["/bin/bash", LabGateway.script, "restart", lab.stateDirectory], timeout: 60).exitCode, 0)
+        chmod(profile, 0o000)
+        let failed = try connectOnce(lab)
+        XCTAssertEqual(failed.exitCode, 6, failed.allOutput)
+        XCTAssertEqual(download(failed)?["state"] as? String, "failed")
+        XCTAssertTrue(failed.stderr.contains("profile"), failed.stderr)
+        XCTAssertFalse(failed.stdout.contains(#""event":"connected""#), "no tunnel without the mandatory profile")
+    }
+
+    func testPinnedSelfSignedGatewayConnectsWithAWarningAndASwappedCertificateIsRefused() throws {
+        // One database for both gateways below (each lab's own goes away with it).
+        let database = try makeScratch() + "/swiftgate.sqlite"
+        let selfSigned = try start(["--server-cert", "self-signed"])
+        let add = try swiftgate(selfSigned, ["trust", "add", "198.18.0.1:4443", selfSigned["SELF_SIGNED_PIN"], "--db", database])
+        XCTAssertEqual(add.exitCode, 0, add.allOutput)
+        let pinned = try selfSigned.swiftgate(["connect", selfSigned["URL"], "--db", database, "--user", "alice",
+                                               "--passwd-on-stdin", "--authenticate", "--events", "json"], stdin: "secret\n")
+        XCTAssertEqual(pinned.exitCode, 0, pinned.allOutput)
+        let certificate = try XCTUnwrap(pinned.events.first { $0["event"] as? String == "certificate" })
+        XCTAssertEqual(certificate["decision"] as? String, "stored-pin")
+        XCTAssertEqual(certificate["trusted"] as? Bool, false, "the warning: accepted by pin, not valid")
+        XCTAssertFalse((certificate["reasons"] as? [String] ?? []).isEmpty)
+        let oldPin = selfSigned["SELF_SIGNED_PIN"]
+
+        // The same host:port now presents another certificate (a CA-signed one): never silently accepted.
+        selfSigned.stop()
+        labs.removeAll()
+        let swapped = try start()
+        let refused = try swapped.swiftgate(["connect", swapped["URL"], "--db", database, "--cafile", swapped["CA_FILE"],
+                                             "--user", "alice", "--passwd-on-stdin", "--authenticate"], stdin: "secret\n")
+        XCTAssertEqual(refused.exitCode, 4, refused.allOutput)
+        XCTAssertTrue(refused.stderr.contains("not the certificate pinned for 198.18.0.1:4443"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains(oldPin), "the old pin is shown")
+        XCTAssertTrue(refused.stderr.contains(swapped["SERVER_PIN"]), "and the new one")
+    }
+
+    func testAWarningClearsOnceTheCertificateValidates() throws {
+        let lab = try start()
+        XCTAssertEqual(try swiftgate(lab, ["trust", "add", "198.18.0.1:4443", lab["SERVER_PIN"]]).exitCode, 0)
+        XCTAssertTrue(try swiftgate(lab, ["trust", "list"]).stdout.contains("warning"))
+        let result = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice",
+                                        "--passwd-on-stdin", "--authenticate", "--events", "json"], stdin: "secret\n")
+        XCTAssertEqual(result.exitCode, 0, result.allOutput)
+        XCTAssertEqual(result.events.first { $0["event"] as? String == "certificate" }?["decision"] as? String, "valid")
+        XCTAssertFalse(try swiftgate(lab, ["trust", "list"]).stdout.contains("warning"), "cleared: it validates now")
+    }
+
+    func testGroupsAreSavedTheChoiceBecomesTheDefaultAndHistoryIsKept() throws {
+        let lab = try start()
+        let first = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin",
+                                       "--group", "Sales", "--authenticate"], stdin: "secret\n")
+        XCTAssertEqual(first.exitCode, 0, first.allOutput)
+        let show = try swiftgate(lab, ["gateways", "show", "198.18.0.1"])
+        XCTAssertTrue(show.stdout.contains("default group: Sales"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("Engineering & Ops (EU) [Engineering]"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("user:          alice"), show.stdout)
+        // By name, with no --group and no --user: the saved ones.
+        let byName = try lab.swiftgate(["connect", "198.18.0.1", "--cafile", lab["CA_FILE"], "--passwd-on-stdin",
+                                        "--authenticate", "--events", "json"], stdin: "secret\n")
+        XCTAssertEqual(byName.exitCode, 0, byName.allOutput)
+        let chosen = (byName.doneDetail("group-select")?["chosen"] as? [String: Any])?["value"] as? String
+        XCTAssertEqual(chosen, "Sales")
+        let history = try swiftgate(lab, ["history"])
+        XCTAssertEqual(history.stdout.components(separatedBy: "authenticated").count - 1, 2, history.stdout)
+        XCTAssertFalse(history.stdout.contains("secret"))
+    }
+
+    func testImportingAProfileFile() throws {
+        let lab = try start()
+        let dir = try makeScratch()
+        try Self.profileXML([("Imported One", "vpn1.example.com"), ("Imported Two", "vpn2.example.com")])
+            .write(toFile: dir + "/p.xml", atomically: true, encoding: .utf8)
+        let imported = try swiftgate(lab, ["gateways", "import", dir + "/p.xml"])
+        XCTAssertEqual(imported.exitCode, 0, imported.allOutput)
+        XCTAssertTrue(imported.stdout.contains("Imported 2 of 2"), imported.stdout)
+        XCTAssertTrue(try swiftgate(lab, ["gateways", "list"]).stdout.contains("https://vpn2.example.com/"))
+    }
+}
