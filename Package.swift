@@ -53,6 +53,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Every parser of gateway input behind one libFuzzer entry point (`make fuzz`); built normally it replays files.
+        .executableTarget(name: "SwiftgateFuzz", dependencies: ["GatewayProtocol"], swiftSettings: strict),
+
         .testTarget(name: "GatewayProtocolTests", dependencies: ["GatewayProtocol"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol"], swiftSettings: strict),

@@ -62,3 +62,36 @@ final class MarkupParserTests: XCTestCase {
         XCTAssertEqual(root.text, "<raw>")
     }
 }
+
+/// Inputs the fuzzers found (`make fuzz`); each once crashed Swiftgate and must now end in a typed error.
+final class FuzzRegressionTests: XCTestCase {
+    func testInvalidUTF8InAnElementNameIsRefusedNotATrap() {
+        // auth target: libxml2 hands Foundation's XMLParser a name with bytes 0xff 0xff, which it force-unwraps.
+        let bytes = Array("<config-auth><auth id=\"main\"><form><select".utf8) + [0xff, 0xff]
+            + Array("ame=\"group_list\"/></form></auth></config-auth>".utf8)
+        XCTAssertThrowsError(try AuthDocumentParser.parse(bytes)) { error in
+            guard case .markup(.malformed(_, _, let reason)) = error as? AuthDocumentError else { return XCTFail("\(error)") }
+            XCTAssertTrue(reason.contains("UTF-8"))
+        }
+        XCTAssertThrowsError(try AnyConnectProfile.parse(Array("<AnyConnectProfile><".utf8) + [0xff] + Array("/>".utf8)))
+    }
+
+    func testProcessingInstructionsOtherThanTheDeclarationAreRefusedNotATrap() {
+        // auth, profile and authflow targets: `<?x?>` made Foundation's XMLParser call strlen on NULL.
+        for text in [#"<?x?><?xml version="1.0"?><config-auth/>"#, "<AnyConnectProfile><?nyCoostNostName?></AnyConnectProfile>",
+                     "\u{85}<?<?xU?>\n<a\">,/aut4", #"<a/><?xml version="1.0"?>"#] {
+            XCTAssertThrowsError(try MarkupParser.parse(Array(text.utf8)), text) { error in
+                guard case .malformed = error as? MarkupError else { return XCTFail("\(error)") }
+            }
+        }
+        XCTAssertNoThrow(try MarkupParser.parse(Array("\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>".utf8)))
+    }
+
+    func testEmptySplitRouteIsATypedError() {
+        // connect target: `X-CSTP-Split-Include:` with an empty value indexed an empty array.
+        XCTAssertNil(IPv4Network(parsing: ""))
+        XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "")]))) {
+            XCTAssertEqual($0 as? TunnelConfigurationError, .badRoute(""))
+        }
+    }
+}

@@ -19,6 +19,16 @@ public enum MarkupParser {
         guard bytes.contains(where: { !($0 == 32 || $0 == 9 || $0 == 10 || $0 == 13) }) else { throw .empty }
         guard bytes.count <= limits.maxBytes else { throw .tooLarge(limit: limits.maxBytes) }
         if containsDeclaration(bytes) { throw .documentTypeForbidden }
+        // Foundation's XMLParser traps on names that are not UTF-8 (found by the `auth` fuzz target); AnyConnect
+        // documents are UTF-8, so anything else is refused before parsing.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .malformed(line: 0, column: 0, reason: "the document is not valid UTF-8")
+        }
+        // It also dereferences the missing data of a processing instruction such as `<?x?>` (found by fuzzing):
+        // only the XML declaration, at the start, is accepted.
+        if hasStrayProcessingInstruction(bytes) {
+            throw .malformed(line: 0, column: 0, reason: "processing instructions other than the XML declaration")
+        }
 
         let builder = TreeBuilder(limits: limits)
         let parser = XMLParser(data: Data(bytes))
@@ -32,6 +42,24 @@ public enum MarkupParser {
             throw .malformed(line: parser.lineNumber, column: parser.columnNumber, reason: reason)
         }
         return root
+    }
+
+    /// A `<?` anywhere but an `<?xml ` declaration at the very start (after white space or a BOM).
+    private static func hasStrayProcessingInstruction(_ bytes: [UInt8]) -> Bool {
+        var start = 0
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { start = 3 }
+        while start < bytes.count, [32, 9, 10, 13].contains(bytes[start]) { start += 1 }
+        let declaration = Array("<?xml".utf8)
+        var index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "?") {
+                let isDeclaration = index == start && bytes[index...].starts(with: declaration)
+                    && index + 5 < bytes.count && [32, 9, 10, 13].contains(bytes[index + 5])
+                if !isDeclaration { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     /// `<!DOCTYPE` or `<!ENTITY`, in any case.

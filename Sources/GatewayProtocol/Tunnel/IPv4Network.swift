@@ -10,7 +10,8 @@ public struct IPv4Network: Sendable, Equatable, CustomStringConvertible {
 
     public init?(parsing text: String) {
         let parts = text.split(separator: "/", maxSplits: 1).map { $0.trimmingSpaces }
-        guard let address = IPv4Network.parseAddress(parts[0]) else { return nil }
+        // An empty header value splits into nothing (found by the `connect` fuzz target).
+        guard let first = parts.first, let address = IPv4Network.parseAddress(first) else { return nil }
         var prefix = 32
         if parts.count == 2 {
             if let length = Int(parts[1]), (0...32).contains(length) {

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds SwiftgateFuzz with libFuzzer and runs every target for FUZZ_SECONDS (default 60), each seeded from the
+# captured traffic in Tests/GatewayProtocolTests/Fixtures (shapes of shared/reference/traces). A crash leaves its
+# input under .build-fuzz/crashes/TARGET/ and fails the run: replay it with
+#   swift run SwiftgateFuzz TARGET FILE     and turn it into a unit test.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds=${FUZZ_SECONDS:-60}
+targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow"}
+scratch=.build-fuzz
+
+swift build --scratch-path "$scratch" --product SwiftgateFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >&2
+binary=$scratch/debug/SwiftgateFuzz
+fixtures=Tests/GatewayProtocolTests/Fixtures
+
+seed() { # TARGET DIR
+	local target=$1 dir=$2
+	mkdir -p "$dir"
+	case $target in
+	auth | authflow) cp "$fixtures"/*.xml "$dir"/ ;;
+	profile) printf '%s' '<AnyConnectProfile><ServerList><HostEntry><HostName>a</HostName><HostAddress>h</HostAddress><UserGroup>g</UserGroup></HostEntry></ServerList></AnyConnectProfile>' >"$dir/seed.xml" ;;
+	http) printf 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello' >"$dir/len"
+		printf 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n0\r\n\r\n' >"$dir/chunked"
+		printf 'HTTP/1.1 200 CONNECTED\r\nX-CSTP-MTU: 1434\r\n\r\nSTF\x01\x00\x00\x07\x00' >"$dir/connect" ;;
+	connect) printf 'X-CSTP-Address: 198.19.0.50\nX-CSTP-Netmask: 255.255.255.0\nX-CSTP-Split-Include: 198.19.0.0/255.255.255.0\nX-CSTP-MTU: 1434\nX-DTLS-Port: 4443\nX-DTLS-CipherSuite: PSK-NEGOTIATE\nX-DTLS-App-ID: d0c2\nX-DTLS-Session-ID: 6aa85e848edcf1ff5117292aaaa507f0485192f4e2103a4b3447f005d19055ec\n' >"$dir/ocserv" ;;
+	cstp) printf 'STF\x01\x00\x04\x00\x00\x45\x00\x00\x14STF\x01\x00\x00\x03\x00' >"$dir/frames" ;;
+	esac
+}
+
+status=0
+for target in $targets; do
+	corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target
+	[[ -d $corpus ]] || seed "$target" "$corpus"
+	mkdir -p "$crashes"
+	echo "fuzz: $target for ${seconds}s" >&2
+	# Swift's own backtracer would take the crash signal before libFuzzer could save the input.
+	if ! SWIFT_BACKTRACE=enable=no SWIFTGATE_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
+		-max_len=65536 -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" 2>"$scratch/$target.log"; then
+		echo "fuzz: $target FOUND A CRASH: see $crashes and $scratch/$target.log" >&2
+		status=1
+	fi
+	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$scratch/$target.log" | sed "s/^/fuzz: $target /" >&2 || true
+done
+exit $status
