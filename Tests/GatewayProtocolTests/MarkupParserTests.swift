@@ -84,7 +84,7 @@ final class FuzzRegressionTests: XCTestCase {
                 guard case .malformed = error as? MarkupError else { return XCTFail("\(error)") }
             }
         }
-        XCTAssertNoThrow(try MarkupParser.parse(Array("\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>".utf8)))
+        XCTAssertNoThrow(try MarkupParser.parse(Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>".utf8)))
     }
 
     func testEmptySplitRouteIsATypedError() {
