@@ -58,7 +58,7 @@ let package = Package(
 
         .testTarget(name: "GatewayProtocolTests", dependencies: ["GatewayProtocol"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol"], swiftSettings: strict),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol"], swiftSettings: strict),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),

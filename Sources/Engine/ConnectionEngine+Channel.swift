@@ -111,8 +111,9 @@ extension ConnectionEngine {
             let reused = channelUses > 0
             channelUses += 1
             do {
+                let deadline = options.tls.responseDeadlineSeconds
                 let response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
-                    try Self.roundTrip(client, request).response
+                    try Self.roundTrip(client, request, deadlineSeconds: deadline).response
                 }
                 if response.closesConnection {
                     client.close()
@@ -144,10 +145,11 @@ extension ConnectionEngine {
     }
 
     /// Sends a request and reads its response; bytes after it (the CSTP stream after CONNECT) come back too.
-    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest) throws(ExchangeError)
+    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest, deadlineSeconds: Int) throws(ExchangeError)
         -> (response: HTTPResponse, remainder: [UInt8]) {
         var parser = HTTPResponseParser(limits: .standard, requestMethod: request.method)
         var received = 0
+        let deadline = ContinuousClock.now + .seconds(deadlineSeconds)
         do {
             try client.write(request.serialized())
             while true {
@@ -158,6 +160,10 @@ extension ConnectionEngine {
                 }
                 received += bytes.count
                 if let response = try parser.feed(bytes) { return (response, parser.remainder) }
+                if ContinuousClock.now > deadline {
+                    throw ExchangeError.channel(.timedOut("waiting for a complete reply: the gateway sent \(received) bytes "
+                                                          + "in \(deadlineSeconds) s and no end"))
+                }
             }
         } catch let error as ExchangeError {
             throw error

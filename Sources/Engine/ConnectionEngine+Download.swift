@@ -43,9 +43,10 @@ extension ConnectionEngine {
         let path = manifest.uri.hasPrefix("/") ? manifest.uri : "/" + manifest.uri
         let request = HTTPRequest(method: "GET", path: path, headers: headers)
         let response: HTTPResponse
+        let deadline = options.tls.responseDeadlineSeconds
         do {
             response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
-                try Self.roundTrip(client, request).response
+                try Self.roundTrip(client, request, deadlineSeconds: deadline).response
             }
         } catch {
             throw .protocolError(.download, "the gateway names a profile (\(manifest.uri)) but its download failed: "

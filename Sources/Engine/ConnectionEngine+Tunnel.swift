@@ -157,9 +157,10 @@ extension ConnectionEngine {
             previousAddresses: previousAddresses)
         let request = builder.request(cookie: session.result.cookie)
         let exchange: (response: HTTPResponse, remainder: [UInt8])
+        let deadline = options.tls.responseDeadlineSeconds
         do {
             exchange = try await Blocking.run { () throws(ExchangeError) -> (response: HTTPResponse, remainder: [UInt8]) in
-                try Self.roundTrip(client, request)
+                try Self.roundTrip(client, request, deadlineSeconds: deadline)
             }
         } catch {
             client.close()

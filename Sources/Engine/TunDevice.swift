@@ -43,6 +43,12 @@ final class TunDevice: @unchecked Sendable {
         name = String(decoding: nameBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Wraps a descriptor that stands in for a tun device (a socketpair in tests).
+    init(descriptor: Int32, name: String) {
+        self.descriptor = descriptor
+        self.name = name
+    }
+
     /// Sets the interface MTU (the script sets it too; this makes it right even with a script that does not).
     func setMTU(_ mtu: Int) throws(Failure) {
         let sock = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)

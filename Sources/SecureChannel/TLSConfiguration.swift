@@ -7,6 +7,9 @@ public struct TLSConfiguration: Sendable {
     public var connectTimeoutSeconds: Int
     /// Read and write timeout while authenticating; the data plane runs its own timers.
     public var ioTimeoutSeconds: Int
+    /// A whole HTTP reply must arrive within this, however slowly its bytes trickle in (a gateway sending one
+    /// byte at a time never resets it).
+    public var responseDeadlineSeconds: Int = 60
     /// The client certificate to present when the gateway asks for one.
     public var identity: ClientIdentity?
 
