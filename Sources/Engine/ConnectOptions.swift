@@ -1,4 +1,5 @@
 import GatewayProtocol
+import Logging
 import SecureChannel
 
 /// Everything one connection attempt is told by its caller.
@@ -15,6 +16,8 @@ public struct ConnectOptions: Sendable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var store: (any SessionStore)?
+    /// Where the engine tells its story at debug level (HTTP exchanges, with every credential redacted).
+    public var logger = Logger(label: "swiftgate.engine")
 
     public init(url: GatewayURL, group: String? = nil, userAgent: String = AuthConfiguration.defaultUserAgent,
                 tls: TLSConfiguration = TLSConfiguration(), serverPins: [String] = [], gatewayName: String? = nil,

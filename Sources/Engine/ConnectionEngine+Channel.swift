@@ -1,4 +1,5 @@
 import GatewayProtocol
+import Logging
 import SecureChannel
 
 /// Opening TLS to the gateway, deciding trust, and HTTP exchanges over it.
@@ -110,11 +111,13 @@ extension ConnectionEngine {
             if let open = channel { client = open } else { client = try await openChannel() }
             let reused = channelUses > 0
             channelUses += 1
+            Self.logRequest(request, to: options.logger)
             do {
                 let deadline = options.tls.responseDeadlineSeconds
                 let response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
                     try Self.roundTrip(client, request, deadlineSeconds: deadline).response
                 }
+                Self.logResponse(response, to: options.logger)
                 if response.closesConnection {
                     client.close()
                     channel = nil
@@ -127,6 +130,26 @@ extension ConnectionEngine {
                 throw error.engineError(phase: phases.current ?? .userAuth)
             }
         }
+    }
+
+    /// Request line and headers; the Cookie value and every body are left out (they carry credentials).
+    static func logRequest(_ request: HTTPRequest, to logger: Logger) {
+        guard logger.logLevel <= .debug else { return }
+        let headers = request.headers.map { field in
+            field.name.lowercased() == "cookie" ? "\(field.name): <\(field.value.split(separator: ";").count) cookie(s) redacted>"
+                : "\(field.name): \(field.value)"
+        }
+        logger.debug("→ \(request.method) \(request.path) [\(headers.joined(separator: " | "))] body \(request.body.count) bytes (not logged)")
+    }
+
+    static func logResponse(_ response: HTTPResponse, to logger: Logger) {
+        guard logger.logLevel <= .debug else { return }
+        let headers = response.headers.map { field in
+            field.name.lowercased() == "set-cookie"
+                ? "\(field.name): \(field.value.split(separator: "=", maxSplits: 1).first ?? "")=<redacted>"
+                : "\(field.name): \(field.value)"
+        }
+        logger.debug("← \(response.status) \(response.reason) [\(headers.joined(separator: " | "))] body \(response.body.count) bytes")
     }
 
     enum ExchangeError: Error {

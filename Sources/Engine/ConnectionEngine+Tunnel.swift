@@ -156,6 +156,7 @@ extension ConnectionEngine {
             mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
             previousAddresses: previousAddresses)
         let request = builder.request(cookie: session.result.cookie)
+        Self.logRequest(request, to: options.logger)
         let exchange: (response: HTTPResponse, remainder: [UInt8])
         let deadline = options.tls.responseDeadlineSeconds
         do {
@@ -167,6 +168,7 @@ extension ConnectionEngine {
             throw error.engineError(phase: .cstp)
         }
         let response = exchange.response
+        Self.logResponse(response, to: options.logger)
         guard response.status == 200 else {
             client.close()
             switch response.status {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import GatewayProtocol
+import Logging
 import SecureChannel
 import Store
 
@@ -63,6 +64,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(help: "Name of the tun device (default: the kernel's choice).")
     var interface: String?
 
+    @Flag(name: .shortAndLong, help: "Debug logging on stderr too (the log file is under XDG_STATE_HOME/swiftgate).")
+    var verbose = false
+
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
 
@@ -82,6 +86,12 @@ struct ConnectCommand: AsyncParsableCommand {
         options.clientKey = key ?? target.gateway?.keyPath
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
+        let level: Logger.Level = verbose ? .debug : .info
+        options.logger = Logger(label: "swiftgate") { _ in
+            LogFileHandler(file: logFile, mirrorToStandardError: verbose, logLevel: level)
+        }
+        options.logger.info("connect \(url) (gateway \(target.name ?? "-"))")
         if !authenticate {
             // Before a login is spent: can this process create the tun device? (exit 7 if not)
             do {
@@ -97,7 +107,7 @@ struct ConnectCommand: AsyncParsableCommand {
         let frontEnd = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
                                         nonInteractive: nonInteractive)
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
-        let sink = EventSink(mode: events)
+        let sink = EventSink(mode: events, logger: options.logger)
         let printer = Task { await sink.drain(engine.events) }
         let signals = SignalHandling(engine: engine)
         defer { signals.cancel() }

@@ -1,12 +1,16 @@
 import Engine
 import Foundation
+import Logging
 
 /// Prints an engine's events as they arrive, to stdout (`--events json|text`) or stderr (progress for people).
 struct EventSink {
     let formatter: EventFormatter?
     let toStandardOutput: Bool
+    /// Every event also goes to the log file, as text.
+    var logger: Logger?
 
-    init(mode: EventsMode?) {
+    init(mode: EventsMode?, logger: Logger? = nil) {
+        self.logger = logger
         switch mode {
         case .json?: formatter = EventFormatter(style: .json); toStandardOutput = true
         case .text?: formatter = EventFormatter(style: .text); toStandardOutput = true
@@ -19,6 +23,7 @@ struct EventSink {
         var summary = SessionSummary()
         for await event in events {
             summary.observe(event)
+            logger?.info("\(EventFormatter(style: .text).format(event))")
             guard let formatter else { continue }
             // Progress on stderr ends with the command's own error line; do not say it twice.
             if !toStandardOutput, case .error = event { continue }
