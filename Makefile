@@ -5,7 +5,7 @@ ROOT := $(shell id -u)
 # As root (CI, sudo make test) the lab tests must run: a missing prerequisite fails them instead of skipping.
 LAB_ENV := $(if $(filter 0,$(ROOT)),SWIFTGATE_LAB=required,)
 
-.PHONY: all build run test unit lab-sweep setup clean
+.PHONY: all build run test unit lab-sweep setup clean bench fuzz
 
 all: build
 
@@ -18,9 +18,11 @@ build: setup
 run: build
 	$(SWIFT) run --skip-build swiftgate
 
+# The brief fuzz run comes first so that the test runner's own summary is the last thing printed.
 test:
 	@scripts/setup.sh --lab
 	$(SWIFT) build --build-tests
+	@FUZZ_RUNS=$${FUZZ_RUNS:-20000} scripts/fuzz/run.sh
 	@if [ "$(ROOT)" = 0 ]; then scripts/lab/lab.sh sweep; fi
 	@status=0; $(LAB_ENV) $(SWIFT) test --skip-build --disable-swift-testing || status=$$?; \
 	  if [ "$(ROOT)" = 0 ]; then scripts/lab/lab.sh sweep; fi; exit $$status
@@ -29,8 +31,20 @@ unit: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip LabTests
 
+# Every gateway-input parser under libFuzzer for FUZZ_SECONDS each (default 60; `make test` runs 20000 inputs each).
+fuzz:
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz/run.sh
+
 lab-sweep:
 	scripts/lab/lab.sh sweep
+
+# Throughput, CPU per GB, peak RSS and connect time of Swiftgate (release build) and openconnect, side by side,
+# through one lab (docs/PERFORMANCE.md). Needs root. BENCH_ARGS passes options, e.g. BENCH_ARGS='--seconds 20'.
+bench:
+	@if [ "$(ROOT)" != 0 ]; then \
+	  echo "make bench needs root (network namespaces, tun devices, ocserv). Run: sudo make bench" >&2; \
+	  echo "(if sudo's PATH lacks swift: sudo env PATH=\"\$$PATH\" make bench)" >&2; exit 1; fi
+	SWIFT="$(SWIFT)" scripts/bench/bench.sh $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

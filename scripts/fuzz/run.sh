@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-60}
+# FUZZ_RUNS (with a fixed seed) makes a run deterministic: `make test` uses it, so CI sees what was seen here.
+runs=${FUZZ_RUNS:-}
 targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow"}
 scratch=.build-fuzz
 
@@ -32,9 +34,11 @@ for target in $targets; do
 	corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target
 	[[ -d $corpus ]] || seed "$target" "$corpus"
 	mkdir -p "$crashes"
-	echo "fuzz: $target for ${seconds}s" >&2
+	limit=(-max_total_time="$seconds") what="${seconds}s"
+	if [[ -n $runs ]]; then limit=(-runs="$runs" -seed=1) what="$runs runs, seed 1"; fi
+	echo "fuzz: $target ($what)" >&2
 	# Swift's own backtracer would take the crash signal before libFuzzer could save the input.
-	if ! SWIFT_BACKTRACE=enable=no SWIFTGATE_FUZZ_TARGET=$target "$binary" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 \
+	if ! SWIFT_BACKTRACE=enable=no SWIFTGATE_FUZZ_TARGET=$target "$binary" "${limit[@]}" -timeout=10 -rss_limit_mb=1024 \
 		-max_len=65536 -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" 2>"$scratch/$target.log"; then
 		echo "fuzz: $target FOUND A CRASH: see $crashes and $scratch/$target.log" >&2
 		status=1
