@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
-        .testTarget(name: "TUITests", dependencies: ["TUI"], swiftSettings: strict),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

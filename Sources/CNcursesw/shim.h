@@ -23,4 +23,9 @@ static inline int CNcursesw_put_wide(int y, int x, wchar_t ch, attr_t attrs, sho
 static inline int CNcursesw_keypad_on(void) { return keypad(stdscr, TRUE); }
 static inline int CNcursesw_width(void) { return getmaxx(stdscr); }
 static inline int CNcursesw_height(void) { return getmaxy(stdscr); }
+static inline void CNcursesw_timeout(int ms) { timeout(ms); }
+/* Reads one key or wide character: returns OK (a character in *out), KEY_CODE_YES (a key code) or ERR. */
+static inline int CNcursesw_get_wch(wint_t *out) { return get_wch(out); }
+static inline int CNcursesw_KEY_CODE_YES(void) { return KEY_CODE_YES; }
+static inline attr_t CNcursesw_color_pair(int pair) { return COLOR_PAIR(pair); }
 #endif

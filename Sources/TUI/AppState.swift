@@ -24,33 +24,27 @@ public struct AppState: Sendable, Equatable {
     /// From the `cstp` phase's details: seconds, nil when the gateway sent none.
     public var dpd: Int?
     public var keepalive: Int?
+    /// The TLS channel's MTU (`X-CSTP-MTU`), from the `cstp` phase's details.
+    public var cstpMTU: Int?
     /// The DTLS mode CONNECT settled on (psk, legacy, dtls12, none).
     public var dtlsMode: String?
     /// The latest MTU change after the tunnel came up, and when (shown briefly as "reconfiguring").
-    public var reconfiguration: (mtu: Int, reason: String, at: Double)? {
-        get { reconfigurationRecord.map { ($0.mtu, $0.reason, $0.at) } }
-        set { reconfigurationRecord = newValue.map { Reconfiguration(mtu: $0.mtu, reason: $0.reason, at: $0.at) } }
-    }
-    public var lastError: (code: Int32, message: String)? {
-        get { errorRecord.map { ($0.code, $0.message) } }
-        set { errorRecord = newValue.map { ErrorRecord(code: $0.code, message: $0.message) } }
-    }
+    public var reconfiguration: Reconfiguration?
+    /// The engine's `error` event that ended the attempt.
+    public var lastError: ErrorRecord?
     public private(set) var log: [LogLine] = []
     /// How many log lines are kept; older ones fall off (the full log is the engine's file).
     public var logCapacity: Int
 
-    private var reconfigurationRecord: Reconfiguration?
-    private var errorRecord: ErrorRecord?
-
-    private struct Reconfiguration: Sendable, Equatable {
-        var mtu: Int
-        var reason: String
-        var at: Double
+    public struct Reconfiguration: Sendable, Equatable {
+        public var mtu: Int
+        public var reason: String
+        public var at: Double
     }
 
-    private struct ErrorRecord: Sendable, Equatable {
-        var code: Int32
-        var message: String
+    public struct ErrorRecord: Sendable, Equatable {
+        public var code: Int32
+        public var message: String
     }
 
     /// How long a reconfiguration shows as "reconfiguring".
@@ -82,12 +76,12 @@ public struct AppState: Sendable, Equatable {
     public var failedPhase: PhaseRecord? { phases.first { $0.state == .failed } }
 
     public func uptimeSeconds(now: Double) -> Double? {
-        guard status == .connected, let connectedAt else { return nil }
+        guard status == .connected || status == .reconnecting, let connectedAt else { return nil }
         return max(0, now - connectedAt)
     }
 
     public func isReconfiguring(now: Double) -> Bool {
-        guard let at = reconfigurationRecord?.at else { return false }
+        guard let at = reconfiguration?.at else { return false }
         return now >= at && now - at < Self.reconfiguringSeconds
     }
 
@@ -136,19 +130,26 @@ public struct AppState: Sendable, Equatable {
             applyStats(stats, at: time)
         case let .reconfigured(mtu, reason):
             tunnel?.mtu = mtu
-            reconfigurationRecord = Reconfiguration(mtu: mtu, reason: reason, at: time)
+            reconfiguration = Reconfiguration(mtu: mtu, reason: reason, at: time)
             append(LogLine(time: time, text: "reconfigured: MTU \(mtu) (\(reason))", level: .warning))
         case let .disconnected(reason):
             status = .disconnected(reason: reason)
             connectedAt = nil
             append(LogLine(time: time, text: "disconnected: \(reason)"))
+        case let .reconnected(after, changed):
+            status = .connected
+            let what = changed.isEmpty ? "" : "; changed: " + changed.joined(separator: ", ")
+            append(LogLine(time: time, text: "reconnected after \(after)\(what)", level: .warning))
         case let .log(text):
             append(LogLine(time: time, text: text))
         case let .error(code, message):
-            errorRecord = ErrorRecord(code: code, message: message)
+            lastError = ErrorRecord(code: code, message: message)
             if case .disconnected = status {} else { status = .failed(message: message) }
             connectedAt = nil
             append(LogLine(time: time, text: message, level: .error))
+        @unknown default:
+            // An event this version does not know yet still reaches the log rather than vanishing.
+            append(LogLine(time: time, text: String(describing: event)))
         }
     }
 
@@ -192,10 +193,12 @@ public struct AppState: Sendable, Equatable {
             dpd = Self.int(detail, "dpd").flatMap { $0 > 0 ? $0 : nil }
             keepalive = Self.int(detail, "keepalive").flatMap { $0 > 0 ? $0 : nil }
             dtlsMode = Self.string(detail, "dtls")
+            cstpMTU = Self.int(detail, "mtu")
         }
-        if state == .failed {
+        // A DTLS failure is not the attempt's end (data stays on TLS): its channel event already said so.
+        if state == .failed, id != .dtls {
             let reason = record.reason.map { ": \($0)" } ?? ""
-            append(LogLine(time: time, text: "\(PhaseTitles.title(id)) failed\(reason)", level: .error))
+            append(LogLine(time: time, text: "\(id.title) failed\(reason)", level: .error))
         }
     }
 
@@ -215,12 +218,17 @@ public struct AppState: Sendable, Equatable {
         dtlsTraffic = nil
         rates = RateHistory(capacity: rates.capacity)
         connectedAt = nil
-        errorRecord = nil
-        reconfigurationRecord = nil
+        lastError = nil
+        reconfiguration = nil
     }
 
     private mutating func applyChannel(_ info: ChannelInfo, at time: Double) {
         let previous = channel(info.channel)
+        if info.channel == .tls, info.state == .reconnecting, status == .connected {
+            status = .reconnecting
+            append(LogLine(time: time, text: "connection lost: \(info.reason ?? "no reason given"); reconnecting",
+                           level: .warning))
+        }
         var record = ChannelRecord(info: info, updatedAt: time)
         if info.state == .up {
             record.upSince = previous?.info.state == .up ? previous?.upSince : time
@@ -246,15 +254,20 @@ public struct AppState: Sendable, Equatable {
     }
 
     private mutating func applyStats(_ stats: TrafficStats, at time: Double) {
-        let counter = traffic(stats.channel).map { $0.updated(with: stats, at: time) }
-            ?? TrafficCounter(stats: stats, updatedAt: time)
+        let previous = traffic(stats.channel)
+        let counter = previous.map { $0.updated(with: stats, at: time) } ?? TrafficCounter(stats: stats, updatedAt: time)
         if stats.channel == .tls { tlsTraffic = counter } else { dtlsTraffic = counter }
-        // The first sample only sets the baseline: no rate yet.
-        guard counter.updatedAt > 0, traffic(stats.channel) != nil else { return }
+        // The first sample of a channel only sets its baseline: no rate yet.
+        guard previous != nil else { return }
         let current = [tlsTraffic, dtlsTraffic].compactMap { $0 }.filter { time - $0.updatedAt < 0.5 }
         rates.record(RateHistory.Sample(time: time,
                                         bytesInPerSecond: current.reduce(0) { $0 + $1.bytesInPerSecond },
                                         bytesOutPerSecond: current.reduce(0) { $0 + $1.bytesOutPerSecond }))
+    }
+
+    /// A line from the front end itself (a theme problem, a refused key), at the time given or the last line's.
+    public mutating func note(_ text: String, level: LogLine.Level = .info, at time: Double? = nil) {
+        append(LogLine(time: time ?? log.last?.time ?? startedAt ?? 0, text: text, level: level))
     }
 
     private mutating func append(_ line: LogLine) {

@@ -20,16 +20,22 @@ public struct BoxStyle: Sendable, Equatable {
     public var ellipsis: Character
     public var arrowUp: Character
     public var arrowDown: Character
+    /// Between facts on one line ("tun0 · MTU 1434"), and for a value that is not known.
+    public var dot: String
+    public var missing: String
 
     public static let unicode = BoxStyle(
         kind: .unicode, horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
         bottomRight: "┘", pointer: "▸", levels: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], ellipsis: "…",
-        arrowUp: "↑", arrowDown: "↓")
+        arrowUp: "↑", arrowDown: "↓", dot: "·", missing: "—")
 
     public static let ascii = BoxStyle(
         kind: .ascii, horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
         bottomRight: "+", pointer: ">", levels: ["_", ".", "-", "=", "+", "*", "#", "@"], ellipsis: "~",
-        arrowUp: "^", arrowDown: "v")
+        arrowUp: "^", arrowDown: "v", dot: "-", missing: "-")
+
+    /// Facts joined by the dot: "TLSv1.3 · TLS_AES_256_GCM_SHA384".
+    public func join(_ parts: [String]) -> String { parts.joined(separator: " \(dot) ") }
 
     public static func of(_ kind: Kind) -> BoxStyle { kind == .unicode ? .unicode : .ascii }
 }

@@ -13,9 +13,9 @@ public struct ChannelRecord: Sendable, Equatable {
         self.upSince = upSince
     }
 
-    /// Seconds until the next DTLS attempt, counted down from the event's `next_in_s`, never below zero.
+    /// Seconds until the next DTLS (or reconnect) attempt, counted down from the event's `next_in_s`, never below zero.
     public func secondsUntilNextAttempt(now: Double) -> Int? {
-        guard info.state == .backoff, let next = info.nextInSeconds else { return nil }
+        guard info.state == .backoff || info.state == .reconnecting, let next = info.nextInSeconds else { return nil }
         let remaining = Double(next) - (now - updatedAt)
         return max(0, Int(remaining.rounded(.up)))
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Terminal
+import Store
 import TUI
 
 struct TUICommand: ParsableCommand {
@@ -9,30 +9,25 @@ struct TUICommand: ParsableCommand {
         abstract: "The full-screen interface (the default)."
     )
 
-    @Option(help: "Database path.")
-    var db: String?
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Theme: dark (default), light, high-contrast, monochrome, or one in the user's themes directory.")
+    var theme: String?
 
     @Flag(name: .customLong("no-color"), help: "Monochrome.")
     var noColor = false
+
+    @Option(help: "Extra trust anchors (PEM file) for every connection.")
+    var cafile: String?
 
     func run() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("the full-screen interface needs a terminal; for scripts use 'swiftgate connect'")
         }
-        let terminal = CursesTerminal()
-        terminal.start()
-        defer { terminal.stop() }
-        while true {
-            let size = terminal.size
-            var grid = ScreenGrid(width: size.width, height: size.height)
-            grid.put("Swiftgate", x: 1, y: 0, role: .title)
-            grid.put("No saved gateways yet: saving gateways arrives with the store.", x: 1, y: 2)
-            grid.put("Connect from the command line:", x: 1, y: 4)
-            grid.put("  swiftgate connect https://gateway.example.com --authenticate", x: 1, y: 5)
-            grid.put("q quit", x: 1, y: max(0, size.height - 1), role: .keyHint)
-            terminal.draw(grid)
-            let key = terminal.readKey()
-            if key == Int32(UInt8(ascii: "q")) || key == 27 { break }
-        }
+        let environment = ProcessInfo.processInfo.environment
+        let selection = ThemeSelection.resolve(name: theme, noColor: noColor, environment: environment,
+                                               userDirectory: ThemeSelection.userThemesDirectory(environment: environment))
+        let app = TUIApp(store: try store.open(), theme: selection.theme, caFile: cafile)
+        app.run(note: selection.problem.map { "theme: \($0); using \(selection.theme.name)" })
     }
 }

@@ -1,0 +1,15 @@
+/// What a key on a screen asks the application to do; `TUIModel` turns some into confirmations first.
+public enum ScreenOutcome: Sendable, Equatable {
+    /// Handled inside the screen (or ignored): just redraw.
+    case none
+    case connect(String)
+    case add
+    case edit(String)
+    case delete(String)
+    case disconnect
+    case reconnect
+    case show(ScreenID)
+    /// Leave the help screen (back to where it was opened from).
+    case back
+    case quit
+}

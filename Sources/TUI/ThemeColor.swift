@@ -1,0 +1,25 @@
+/// A colour from the 8/16-colour ANSI set, as theme files name it; `default` is the terminal's own.
+public enum ThemeColor: String, Sendable, CaseIterable, Codable {
+    case `default`
+    case black, red, green, yellow, blue, magenta, cyan, white
+    case brightBlack = "bright-black", brightRed = "bright-red", brightGreen = "bright-green"
+    case brightYellow = "bright-yellow", brightBlue = "bright-blue", brightMagenta = "bright-magenta"
+    case brightCyan = "bright-cyan", brightWhite = "bright-white"
+
+    /// The ANSI colour number (0-15), or -1 for the terminal's default (what curses' `use_default_colors`
+    /// understands).
+    public var ansiIndex: Int {
+        guard self != .default, let index = Self.allCases.firstIndex(of: self) else { return -1 }
+        return index - 1
+    }
+
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let color = ThemeColor(rawValue: name) else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "unknown colour '\(name)' (known: \(Self.allCases.map(\.rawValue).joined(separator: ", ")))"))
+        }
+        self = color
+    }
+}

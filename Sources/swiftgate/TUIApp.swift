@@ -1,0 +1,273 @@
+import Engine
+import Foundation
+import GatewayProtocol
+import Logging
+import SecureChannel
+import Store
+import Terminal
+import TUI
+
+/// The full-screen client: one loop on the main thread reads keys (100 ms at most), drains the mailbox, and
+/// redraws when something changed (and once a second for countdowns), so the engine and the data plane never
+/// wait for the screen.
+final class TUIApp {
+    private let store: SwiftgateStore
+    private let terminal: CursesTerminal
+    private var model: TUIModel
+    private let mailbox = UIMailbox()
+    private var engine: ConnectionEngine?
+    private var pendingGroup: CheckedContinuation<FormOption?, Never>?
+    private var pendingForm: CheckedContinuation<[String: Secret]?, Never>?
+    private var pendingTrust: CheckedContinuation<TrustDecision, Never>?
+    private var quitWhenIdle = false
+    private let started = Date()
+    private let caFile: String?
+
+    init(store: SwiftgateStore, theme: Theme, caFile: String?) {
+        self.store = store
+        self.caFile = caFile
+        self.terminal = CursesTerminal(theme: theme)
+        self.model = TUIModel(theme: theme)
+        reloadFromStore()
+    }
+
+    private var now: Double { Date().timeIntervalSince(started) }
+
+    func run(note: String?) {
+        terminal.start()
+        defer { terminal.stop() }
+        if let note { model.session.note(note, level: .warning, at: now) }
+        let stopRequested = SignalFlag(signals: [SIGTERM, SIGHUP])
+        var dirty = true
+        var lastDraw = -1.0
+        while true {
+            if let input = terminal.read() {
+                dirty = true
+                switch input {
+                case .resize: break
+                case .key(let key): act(on: model.handle(key))
+                }
+            }
+            for message in mailbox.drain() {
+                dirty = true
+                receive(message)
+            }
+            if stopRequested.isSet && !quitWhenIdle {
+                quitWhenIdle = true
+                if let engine { Task { _ = await engine.requestStop(hangup: false) } }
+            }
+            if quitWhenIdle && engine == nil { return }
+            let time = now
+            if dirty || time - lastDraw >= 1 {
+                let size = terminal.size
+                var grid = ScreenGrid(width: size.width, height: size.height)
+                model.render(into: &grid, now: time)
+                terminal.draw(grid)
+                lastDraw = time
+                dirty = false
+            }
+        }
+    }
+
+    // MARK: - Outcomes of keys
+
+    private func act(on outcome: TUIOutcome) {
+        switch outcome {
+        case .none: break
+        case .connect(let name): connect(name)
+        case .add: model.present(.form(FormDialog(Self.gatewayForm(nil), gateway: nil)))
+        case .edit(let name):
+            if let gateway = try? store.gateway(named: name) { model.present(.form(FormDialog(Self.gatewayForm(gateway), gateway: name))) }
+        case .delete(let name):
+            _ = try? store.removeGateway(named: name)
+            reloadFromStore()
+        case .disconnect:
+            if let engine { Task { _ = await engine.requestStop(hangup: false) } }
+        case .reconnect:
+            if let engine { Task { await engine.requestReconnect() } }
+        case .quit:
+            quitWhenIdle = true
+            if let engine { Task { _ = await engine.requestStop(hangup: false) } }
+        case .groupChosen(let option):
+            pendingGroup?.resume(returning: option)
+            pendingGroup = nil
+        case .formAnswered(let answers):
+            if let form = pendingForm {
+                form.resume(returning: answers)
+                pendingForm = nil
+            } else if let answers {
+                saveGateway(answers)
+            }
+        case .trustDecided(let decision):
+            pendingTrust?.resume(returning: decision)
+            pendingTrust = nil
+        case .identityChosen:
+            break
+        }
+    }
+
+    private func receive(_ message: UIMessage) {
+        switch message {
+        case .event(let event): model.apply(event, at: now)
+        case .group(let choice, let answer):
+            pendingGroup = answer
+            model.present(.group(GroupPicker(choice)))
+        case .form(let form, let answer):
+            pendingForm = answer
+            model.present(.form(FormDialog(form, gateway: model.session.gateway)))
+        case .trust(let question, let answer):
+            pendingTrust = answer
+            model.present(.certificate(CertificatePrompt(question)))
+        case .finished(let outcome, let failed):
+            model.session.note(outcome, level: failed ? .error : .info, at: now)
+            engine = nil
+            reloadFromStore()
+        }
+    }
+
+    // MARK: - Connecting
+
+    private func connect(_ name: String) {
+        guard engine == nil else {
+            model.session.note("already connected: disconnect first (d)", level: .warning, at: now)
+            return
+        }
+        guard let gateway = try? store.gateway(named: name), let url = try? GatewayURL(parsing: gateway.url) else {
+            model.session.note("the gateway '\(name)' has no usable URL", level: .error, at: now)
+            return
+        }
+        do {
+            try ConnectionEngine.checkTunnelPrivilege()
+        } catch {
+            model.session.note(error.description, level: .error, at: now)
+            return
+        }
+        var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
+        options.gatewayName = gateway.name
+        options.clientCertificate = gateway.certificatePath
+        options.clientKey = gateway.keyPath
+        options.store = SQLiteSessionStore(store: store)
+        let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
+        options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
+        let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
+        self.engine = engine
+        model.begin(gateway: gateway.name, url: gateway.url, at: now)
+        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto)
+        let mailbox = self.mailbox
+        let history = HistoryWriter(store: store, gateway: gateway.name, url: gateway.url)
+        let logger = options.logger
+        Task {
+            var summary = SessionSummary()
+            let forward = Task {
+                for await event in engine.events {
+                    mailbox.post(.event(event))
+                    logger.info("\(EventFormatter(style: .text).format(event))")
+                    summary.observe(event)
+                }
+                return summary
+            }
+            let outcome: String
+            let failed: Bool
+            do {
+                let session = try await engine.authenticate()
+                let end = try await engine.runTunnel(session, settings: settings)
+                outcome = end.clean ? "disconnected: \(end.reason)" : "ended: \(end.reason)"
+                failed = !end.clean
+            } catch let error as EngineError {
+                outcome = "failed (exit \(error.exitCode)): \(error.summary)"
+                failed = true
+            } catch {
+                outcome = "failed: \(error)"
+                failed = true
+            }
+            await engine.finish()
+            history.finish(outcome: outcome, summary: await forward.value)
+            mailbox.post(.finished(outcome: outcome, failed: failed))
+        }
+    }
+
+    // MARK: - Gateways
+
+    private static func gatewayForm(_ gateway: Gateway?) -> AuthForm {
+        AuthForm(authID: "gateway", title: gateway == nil ? "Add a gateway" : "Edit \(gateway!.name)",
+                 message: "A name to pick it by, and its address: https://host[:port][/group].",
+                 fields: [
+                    FormField(kind: .text, name: "name", label: "Name:", value: gateway?.name ?? ""),
+                    FormField(kind: .text, name: "url", label: "URL:", value: gateway?.url ?? "https://"),
+                    FormField(kind: .text, name: "group", label: "Group:", value: gateway?.defaultGroup ?? ""),
+                    FormField(kind: .text, name: "user", label: "User:", value: gateway?.username ?? ""),
+                 ])
+    }
+
+    private func saveGateway(_ answers: [String: Secret]) {
+        let name = answers["name"]?.reveal().trimmingCharacters(in: .whitespaces) ?? ""
+        guard !name.isEmpty, let url = try? GatewayURL(parsing: answers["url"]?.reveal() ?? "") else {
+            model.session.note("not saved: a gateway needs a name and an https:// URL", level: .error, at: now)
+            return
+        }
+        let group = answers["group"]?.reveal().trimmingCharacters(in: .whitespaces)
+        let user = answers["user"]?.reveal().trimmingCharacters(in: .whitespaces)
+        var gateway = (try? store.gateway(named: name)) ?? Gateway(name: name, url: url.description)
+        gateway.url = url.description
+        gateway.defaultGroup = group?.isEmpty == false ? group : nil
+        gateway.username = user?.isEmpty == false ? user : nil
+        _ = try? store.saveGateway(gateway)
+        reloadFromStore()
+    }
+
+    private func reloadFromStore() {
+        let gateways = (try? store.gateways()) ?? []
+        let history = (try? store.history(limit: 200)) ?? []
+        model.gateways.update(gateways.map { gateway in
+            let url = try? GatewayURL(parsing: gateway.url)
+            let pins = url.flatMap { try? store.trustedPins(for: "\($0.host):\($0.port)") } ?? []
+            let last = history.first { $0.gatewayName == gateway.name }
+            return GatewaySummary(
+                name: gateway.name, url: gateway.url, host: url?.host ?? gateway.url,
+                lastResult: last.map { record in
+                    LastResult(record.outcome.hasPrefix("disconnected") || record.outcome == "authenticated" ? .succeeded
+                               : record.outcome.hasPrefix("failed") ? .failed : .cancelled,
+                               record.outcome, when: record.startedAt.formatted(date: .abbreviated, time: .shortened))
+                },
+                trust: pins.isEmpty ? .none : pins.contains(where: \.warning) ? .pinnedWithWarning : .pinned,
+                aliases: ((try? store.groupAliases(forGateway: gateway.name)) ?? []).map {
+                    GatewayAlias(value: $0.value, label: $0.label, isDefault: $0.isDefault)
+                },
+                defaultGroup: gateway.defaultGroup, pins: pins.map(\.pin), profileOrigin: gateway.profileOrigin,
+                source: gateway.source.rawValue)
+        })
+        model.history.entries = history.map { record in
+            HistoryEntry(gateway: record.gatewayName ?? record.url, started: record.startedAt,
+                         duration: record.endedAt.map { $0.timeIntervalSince(record.startedAt) }, outcome: record.outcome,
+                         succeeded: !record.outcome.hasPrefix("failed"), transport: record.transport?.rawValue,
+                         bytesIn: record.bytesIn, bytesOut: record.bytesOut)
+        }
+    }
+}
+
+/// Set when one of the signals arrives (the loop polls it; nothing else runs in the handler).
+final class SignalFlag {
+    private final class Box: Sendable {
+        let value = Mutex(false)
+    }
+
+    private let box = Box()
+    private let sources: [any DispatchSourceSignal]
+
+    init(signals: [Int32]) {
+        var sources: [any DispatchSourceSignal] = []
+        let box = self.box
+        for number in signals {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { box.value.withLock { $0 = true } }
+            source.resume()
+            sources.append(source)
+        }
+        self.sources = sources
+    }
+
+    var isSet: Bool { box.value.withLock { $0 } }
+}
+
+import Synchronization

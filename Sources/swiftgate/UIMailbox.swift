@@ -1,0 +1,54 @@
+import Engine
+import GatewayProtocol
+import Synchronization
+
+/// What reaches the interface loop from elsewhere: engine events, engine prompts (with the continuation that
+/// takes the answer), and the end of a connection attempt.
+enum UIMessage: Sendable {
+    case event(EngineEvent)
+    case group(GroupChoice, CheckedContinuation<FormOption?, Never>)
+    case form(AuthForm, CheckedContinuation<[String: Secret]?, Never>)
+    case trust(TrustQuestion, CheckedContinuation<TrustDecision, Never>)
+    case finished(outcome: String, failed: Bool)
+}
+
+/// A queue the engine's tasks post to and the interface loop drains between key reads: curses is only ever
+/// touched from the loop's own thread, and the engine never waits on a redraw.
+final class UIMailbox: Sendable {
+    private let messages = Mutex<[UIMessage]>([])
+
+    func post(_ message: UIMessage) {
+        messages.withLock { $0.append(message) }
+    }
+
+    func drain() -> [UIMessage] {
+        messages.withLock { queue in
+            defer { queue.removeAll() }
+            return queue
+        }
+    }
+}
+
+/// The interface's side of the engine's questions: each becomes a dialog; the answer comes back when the
+/// person gives it.
+struct TUIFrontEnd: FrontEnd {
+    let mailbox: UIMailbox
+    let username: String?
+
+    func chooseGroup(_ choice: GroupChoice) async -> FormOption? {
+        await withCheckedContinuation { mailbox.post(.group(choice, $0)) }
+    }
+
+    func fillForm(_ form: AuthForm) async -> [String: Secret]? {
+        var form = form
+        // The saved user name is typed in already; the person may change it.
+        for index in form.fields.indices where form.fields[index].name == "username" && form.fields[index].value.isEmpty {
+            form.fields[index].value = username ?? ""
+        }
+        return await withCheckedContinuation { mailbox.post(.form(form, $0)) }
+    }
+
+    func decideTrust(_ question: TrustQuestion) async -> TrustDecision {
+        await withCheckedContinuation { mailbox.post(.trust(question, $0)) }
+    }
+}

@@ -1,0 +1,154 @@
+@testable import Engine
+import GatewayProtocol
+import TUI
+import XCTest
+
+/// The dialogs as state machines: keys in, pending / done / cancelled out.
+final class DialogTests: XCTestCase {
+    // MARK: Certificate
+
+    func testStrayEnterNeverTrusts() {
+        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report))
+        for key: Key in [.enter, .enter, .character(" "), .character("y"), .tab, .right] {
+            XCTAssertEqual(prompt.handle(key), .pending, "\(key) must not answer the certificate prompt")
+        }
+        XCTAssertNotNil(prompt.notice)
+    }
+
+    func testEscapeAndCCancel() {
+        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report))
+        XCTAssertEqual(prompt.handle(.escape), .cancelled)
+        XCTAssertEqual(prompt.handle(.character("c")), .cancelled)
+    }
+
+    func testExplicitLettersAnswer() {
+        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report))
+        XCTAssertEqual(prompt.handle(.character("o")), .done(.once))
+        XCTAssertEqual(prompt.handle(.character("a")), .done(.always))
+        XCTAssertEqual(prompt.handle(.character("A")), .pending, "keys are exact: no shift-guessing")
+    }
+
+    func testModelMapsCertificateCancelToTheEnginesCancel() {
+        var model = TUIModel()
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report))))
+        XCTAssertEqual(model.handle(.enter), .none)
+        XCTAssertNotNil(model.dialog, "Enter leaves the prompt open")
+        XCTAssertEqual(model.handle(.escape), .trustDecided(.cancel))
+        XCTAssertNil(model.dialog)
+    }
+
+    func testMismatchShowsOldAndNewPinsSideBySide() {
+        let prompt = CertificatePrompt(TrustQuestion(report: Fixtures.validReport, pinnedBefore: [Fixtures.oldPin]))
+        var grid = ScreenGrid(width: 120, height: 40)
+        prompt.render(into: &grid, theme: .dark)
+        let rows = grid.text().components(separatedBy: "\n")
+        let header = rows.first { $0.contains("Pinned before") }
+        XCTAssertNotNil(header)
+        XCTAssertTrue(header?.contains("Presented now") == true, "old and new on the same rows")
+        XCTAssertTrue(grid.text().contains("9sP0mK3QxY2b7fVn"))
+        XCTAssertTrue(grid.text().contains("lL6Q0j3n2YX7eV0z"))
+    }
+
+    // MARK: Group picker
+
+    func testGroupPickerPreselectsTheDefault() {
+        var picker = GroupPicker(Fixtures.choice)
+        XCTAssertEqual(picker.selection.index, 1)
+        XCTAssertEqual(picker.handle(.enter), .done(FormOption(value: "ops", label: "Operations", selected: true)))
+    }
+
+    func testGroupPickerMovesWithArrowsAndJK() {
+        var picker = GroupPicker(Fixtures.choice)
+        XCTAssertEqual(picker.handle(.character("j")), .pending)
+        XCTAssertEqual(picker.handle(.down), .pending, "stops at the last option")
+        XCTAssertEqual(picker.handle(.enter), .done(FormOption(value: "guest", label: "Guests")))
+        XCTAssertEqual(picker.handle(.character("k")), .pending)
+        XCTAssertEqual(picker.handle(.up), .pending)
+        XCTAssertEqual(picker.handle(.up), .pending)
+        XCTAssertEqual(picker.handle(.enter), .done(FormOption(value: "eng", label: "Engineering")))
+        XCTAssertEqual(picker.handle(.escape), .cancelled)
+    }
+
+    func testGroupPickerWithoutDefaultStartsAtTheFirst() {
+        var choice = Fixtures.choice
+        choice.defaultOption = nil
+        choice.options = choice.options.map { FormOption(value: $0.value, label: $0.label) }
+        XCTAssertEqual(GroupPicker(choice).selection.index, 0)
+    }
+
+    // MARK: Form
+
+    func testFormEditsMovesAndSubmitsEveryField() {
+        var form = FormDialog(Fixtures.form)
+        XCTAssertEqual(form.fields.map(\.name), ["username", "password", "token_type", "secondary_password"],
+                       "hidden fields are not asked")
+        XCTAssertEqual(form.handle(.backspace), .pending)
+        XCTAssertEqual(form.handle(.character("x")), .pending)
+        XCTAssertEqual(form.values[0], "alicx")
+        XCTAssertEqual(form.handle(.tab), .pending)
+        for character in "pa ss" { _ = form.handle(.character(character)) }
+        XCTAssertEqual(form.display(1), "*****")
+        XCTAssertEqual(form.handle(.enter), .pending, "Enter before the last field moves on")
+        XCTAssertEqual(form.focus, 2)
+        XCTAssertEqual(form.values[2], "push", "a list starts on its default")
+        _ = form.handle(.right)
+        XCTAssertEqual(form.values[2], "sms")
+        _ = form.handle(.character("q"))
+        XCTAssertEqual(form.values[2], "sms", "typing does not edit a list")
+        _ = form.handle(.backTab)
+        _ = form.handle(.control("u"))
+        XCTAssertEqual(form.values[1], "")
+        _ = form.handle(.character("p"))
+        _ = form.handle(.down)
+        _ = form.handle(.down)
+        _ = form.handle(.character("1"))
+        guard case .done(let answers) = form.handle(.enter) else { return XCTFail("Enter on the last field sends") }
+        XCTAssertEqual(answers["username"], Secret("alicx"))
+        XCTAssertEqual(answers["password"], Secret("p"))
+        XCTAssertEqual(answers["token_type"], Secret("sms"))
+        XCTAssertEqual(answers["secondary_password"], Secret("1"))
+        XCTAssertNil(answers["tgroup"])
+    }
+
+    func testFormEscapeCancels() {
+        var form = FormDialog(Fixtures.form)
+        XCTAssertEqual(form.handle(.escape), .cancelled)
+    }
+
+    func testFormIgnoresTheCancelKeysOfOtherDialogs() {
+        var form = FormDialog(AuthForm(fields: [FormField(kind: .text, name: "answer", label: "Answer:")]))
+        for character in "qcj?/" { _ = form.handle(.character(character)) }
+        XCTAssertEqual(form.values, ["qcj?/"], "letters are text in a form")
+    }
+
+    func testPasswordIsMaskedOnScreen() {
+        var form = FormDialog(Fixtures.form)
+        _ = form.handle(.tab)
+        for character in "hunter2" { _ = form.handle(.character(character)) }
+        var grid = ScreenGrid(width: 80, height: 24)
+        form.render(into: &grid, theme: .dark)
+        XCTAssertFalse(grid.text().contains("hunter2"))
+        XCTAssertTrue(grid.text().contains("*******_"))
+        XCTAssertTrue(grid.text().contains("alice"), "text fields show what was typed")
+    }
+
+    // MARK: Identity and confirmation
+
+    func testIdentityPicker() {
+        var picker = IdentityPicker(files: ["a.pem", "b.p12"])
+        XCTAssertEqual(picker.handle(.down), .pending)
+        XCTAssertEqual(picker.handle(.enter), .done("b.p12"))
+        XCTAssertEqual(picker.handle(.escape), .cancelled)
+        var empty = IdentityPicker(files: [])
+        XCTAssertEqual(empty.handle(.enter), .pending)
+    }
+
+    func testConfirmation() {
+        let dialog = ConfirmDialog(title: "Quit", message: "Quit?")
+        XCTAssertEqual(dialog.handle(.character("y")), .done(true))
+        XCTAssertEqual(dialog.handle(.enter), .done(true))
+        XCTAssertEqual(dialog.handle(.character("n")), .cancelled)
+        XCTAssertEqual(dialog.handle(.escape), .cancelled)
+        XCTAssertEqual(dialog.handle(.character("q")), .pending)
+    }
+}
