@@ -5,7 +5,7 @@ ROOT := $(shell id -u)
 # As root (CI, sudo make test) the lab tests must run: a missing prerequisite fails them instead of skipping.
 LAB_ENV := $(if $(filter 0,$(ROOT)),SWIFTGATE_LAB=required,)
 
-.PHONY: all build run test unit lab-sweep setup clean bench fuzz
+.PHONY: all build run test unit lab-sweep setup clean bench fuzz demo
 
 all: build
 
@@ -34,6 +34,10 @@ unit: setup
 # Every gateway-input parser under libFuzzer for FUZZ_SECONDS each (default 60; `make test` runs 20000 inputs each).
 fuzz:
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz/run.sh
+
+# A lab gateway saved as "lab" and the full-screen interface opened on it (root).
+demo: setup
+	@scripts/demo.sh
 
 lab-sweep:
 	scripts/lab/lab.sh sweep

@@ -1,0 +1,104 @@
+import Foundation
+import XCTest
+
+/// The real binary in tmux against the lab gateway: pick the saved gateway, trust its certificate at the
+/// prompt, choose a group with the keyboard, type the password, see every phase done and DTLS carrying data,
+/// quit with a clean disconnect (issue: the full-screen interface).
+final class TUIEndToEndLabTests: XCTestCase {
+    private var lab: LabGateway?
+    private var session: String?
+
+    override func setUpWithError() throws {
+        try LabRequirement.check()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw LabError("tmux is missing: run `sudo scripts/lab/lab.sh install` (make test does)")
+        }
+    }
+
+    override func tearDown() {
+        if let session { _ = try? CommandRunner.run(["tmux", "kill-session", "-t", session], timeout: 10) }
+        lab?.stop()
+        lab = nil
+    }
+
+    private func tmux(_ arguments: String...) throws -> CommandResult {
+        try CommandRunner.run(["tmux"] + arguments, timeout: 10)
+    }
+
+    private func screen() throws -> String {
+        try tmux("capture-pane", "-p", "-t", session!).stdout
+    }
+
+    /// Polls the screen until it shows `text`, within a deadline.
+    @discardableResult
+    private func waitFor(_ text: String, timeout: TimeInterval = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            usleep(100_000)
+        }
+        throw LabError("the screen never showed '\(text)' within \(Int(timeout)) s; last screen:\n\(last)")
+    }
+
+    private func keys(_ keys: String...) throws {
+        XCTAssertEqual(try CommandRunner.run(["tmux", "send-keys", "-t", session!] + keys, timeout: 10).exitCode, 0)
+    }
+
+    func testConnectThroughTheInterfaceAndQuitCleanly() throws {
+        let lab = try LabGateway(options: ["--server-cert", "self-signed"])
+        self.lab = lab
+        let database = lab.stateDirectory + "/tui.sqlite"
+        let add = try lab.swiftgate(["gateways", "add", "lab", lab["URL"], "--user", "alice", "--db", database])
+        XCTAssertEqual(add.exitCode, 0, add.allOutput)
+        let name = "sg-tui-\(lab["LAB_ID"])"
+        session = name
+        XCTAssertEqual(try tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                                "ip netns exec \(lab["CLIENT_NS"]) \(LabGateway.binary) --db \(database); echo swiftgate exited with $?; sleep 600").exitCode, 0)
+
+        try waitFor("Gateways (1)")
+        try keys("Enter")
+        try waitFor("Untrusted certificate: 198.18.0.1:4443")
+        XCTAssertTrue(try screen().contains(lab["SELF_SIGNED_PIN"]), "the pin is shown")
+        try keys("Enter")  // a stray Enter must not trust
+        XCTAssertTrue(try screen().contains("Untrusted certificate"), "Enter did not answer the prompt")
+        try keys("a")
+        try waitFor("Choose a group")
+        try keys("Down", "Down", "Enter")  // DEFAULT, Engineering, Sales: the third
+        try waitFor("Username: alice")
+        try keys("Enter")
+        try waitFor("Password:")
+        try keys("-l", lab["ALICE_PASS"])
+        try keys("Enter")
+        let connected = try waitFor("carries data", timeout: 30)
+        XCTAssertFalse(connected.contains(lab["ALICE_PASS"]), "the password is never on screen")
+        try waitFor("DTLS channel ────")
+        let ping = try lab.client(["ping", "-c", "2", "-W", "5", lab["VPN_GW_ADDR"]], timeout: 30)
+        XCTAssertEqual(ping.exitCode, 0, ping.allOutput)
+
+        try keys("p")
+        let timeline = try waitFor("6 DTLS")
+        for phase in ["1 TLS", "2 Group select", "3 User auth", "5 CSTP", "6 DTLS"] {
+            let row = timeline.split(separator: "\n").first { $0.contains(phase) } ?? ""
+            XCTAssertTrue(row.contains("done"), "\(phase) done: \(row)")
+        }
+        XCTAssertTrue(timeline.split(separator: "\n").first { $0.contains("4 Download") }?.contains("skipped") ?? false)
+
+        try keys("q")
+        try waitFor("Disconnect from lab and quit?")
+        try keys("y")
+        // The terminal is given back (the shell's echo appears on it) and the exit status is 0.
+        let after = try waitFor("swiftgate exited with")
+        XCTAssertTrue(after.contains("swiftgate exited with 0"), after)
+        XCTAssertFalse(try lab.client(["ip", "-o", "link"], timeout: 30).stdout.contains("tun"), "the tun is gone")
+        let log = try String(contentsOfFile: lab["OCSERV_LOG"], encoding: .utf8)
+        XCTAssertTrue(log.contains("invalidating session of user 'alice'"), "the DISCONNECT reached the gateway")
+        let history = try lab.swiftgate(["history", "--db", database])
+        XCTAssertTrue(history.stdout.contains("disconnected: disconnected by the user"), history.stdout)
+        let trust = try lab.swiftgate(["trust", "list", "--db", database])
+        XCTAssertTrue(trust.stdout.contains(lab["SELF_SIGNED_PIN"]), "'always trust' stored the pin: \(trust.stdout)")
+        let show = try lab.swiftgate(["gateways", "show", "lab", "--db", database])
+        XCTAssertTrue(show.stdout.contains("default group: Sales"), "the group choice is remembered: \(show.stdout)")
+    }
+}
