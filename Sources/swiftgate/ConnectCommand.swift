@@ -73,6 +73,18 @@ struct ConnectCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
+        if !authenticate {
+            // First, before a login is spent: can this process create the tun device? (exit 7 if not)
+            do {
+                try ConnectionEngine.checkTunnelPrivilege()
+            } catch {
+                FileManager.default.standardError("swiftgate: " + error.description + "\n")
+                throw ExitCode(error.exitCode)
+            }
+            if !FileManager.default.isExecutableFile(atPath: script) {
+                throw ValidationError("--script \(script): not an executable file (install Debian's vpnc-scripts, or name one)")
+            }
+        }
         let database = try store.open()
         let target = try resolveTarget(database)
         let url = target.url
@@ -92,18 +104,6 @@ struct ConnectCommand: AsyncParsableCommand {
             LogFileHandler(file: logFile, mirrorToStandardError: verbose, logLevel: level)
         }
         options.logger.info("connect \(url) (gateway \(target.name ?? "-"))")
-        if !authenticate {
-            // Before a login is spent: can this process create the tun device? (exit 7 if not)
-            do {
-                try ConnectionEngine.checkTunnelPrivilege()
-            } catch {
-                FileManager.default.standardError("swiftgate: " + error.description + "\n")
-                throw ExitCode(error.exitCode)
-            }
-            if !FileManager.default.isExecutableFile(atPath: script) {
-                throw ValidationError("--script \(script): not an executable file (install Debian's vpnc-scripts, or name one)")
-            }
-        }
         let frontEnd = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
                                         nonInteractive: nonInteractive)
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)

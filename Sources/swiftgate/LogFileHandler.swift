@@ -14,9 +14,8 @@ struct LogFileHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
-        let text = "\(Date().formatted(.iso8601)) \(level) \(message)\n"
+    func log(event: LogEvent) {
+        let text = "\(Date().formatted(.iso8601)) \(event.level) \(event.message)\n"
         let data = Data(text.utf8)
         self.file?.write(data)
         if mirrorToStandardError { FileHandle.standardError.write(data) }
@@ -28,7 +27,7 @@ struct LogFileHandler: LogHandler {
                                                  attributes: [.posixPermissions: 0o700])
         let path = directory + "/swiftgate.log"
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
         handle.seekToEndOfFile()
