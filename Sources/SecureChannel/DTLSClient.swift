@@ -202,6 +202,9 @@ public final class DTLSClient: @unchecked Sendable {
         if code == SSL_ERROR_SYSCALL {
             let saved = errno
             if saved == ECONNREFUSED { return .failed("the gateway refused UDP (ICMP port unreachable)") }
+            if saved == EPERM || saved == EACCES {
+                return .failed("this machine refused to send UDP to the gateway (a local firewall rule?)")
+            }
             return .failed(saved == 0 ? "DTLS handshake failed" : SystemErrno.describe(saved))
         }
         return .failed(OpenSSLErrorQueue.drainedDescription(default: "DTLS handshake failed"))
