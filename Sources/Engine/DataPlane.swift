@@ -10,6 +10,7 @@ import SecureChannel
 ///      DISCONNECT / TERMINATE end the session
 ///   3. tun → 8-byte CSTP header written in front of the packet, in place → one TLS record per packet
 ///   4. timers: DPD and keepalive from `KeepalivePolicy`; statistics every few seconds
+///   5. rtnetlink: the removal of the outer connection's local address ends the loop; the engine reconnects
 ///
 /// A write the socket cannot take yet stays queued and the tun is not read until it is gone (back-pressure
 /// instead of an unbounded queue).
@@ -29,6 +30,8 @@ final class DataPlane: @unchecked Sendable {
         case protocolError(String)
         /// SIGUSR2: a new tunnel with the same cookie, the TLS connection dropped without a DISCONNECT.
         case reconnectRequested
+        /// The kernel removed the address the outer connection used (rtnetlink).
+        case networkChanged(String)
         /// X-CSTP-Rekey-Time passed: a new tunnel (`new-tunnel`, and `ssl` done the same way, as openconnect's
         /// OpenSSL build does; protocol.md §5.2).
         case rekeyDue
@@ -45,6 +48,7 @@ final class DataPlane: @unchecked Sendable {
             case .protocolError(let reason): return "protocol error from the gateway: \(reason)"
             case .reconnectRequested: return "reconnect requested (SIGUSR2)"
             case .rekeyDue: return "rekey due: opening a new tunnel"
+            case .networkChanged(let what): return "the network changed (\(what))"
             }
         }
 
@@ -54,7 +58,7 @@ final class DataPlane: @unchecked Sendable {
         /// DISCONNECT or TERMINATE from the gateway is final: no retry loop follows it.
         var allowsReconnect: Bool {
             switch self {
-            case .closedByGateway, .tlsFailure, .peerDead, .reconnectRequested, .rekeyDue: return true
+            case .closedByGateway, .tlsFailure, .peerDead, .reconnectRequested, .rekeyDue, .networkChanged: return true
             default: return false
             }
         }
@@ -164,6 +168,7 @@ final class DataPlane: @unchecked Sendable {
         let dtlsBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536 + 1, alignment: 16)
         defer { dtlsBuffer.deallocate() }
         func report() { onStats(stats, link?.stats) }
+        let network = NetworkChangeMonitor(watchingLocalAddressOf: tls.descriptor)
 
         if let end = drainFrames(&decoder, &queue, &stats, &policy) { return end }
 
@@ -175,6 +180,7 @@ final class DataPlane: @unchecked Sendable {
                 pollfd(fd: tls.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
                 pollfd(fd: tun.descriptor, events: blocked ? 0 : Int16(POLLIN), revents: 0),
                 pollfd(fd: link?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: network?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let now = Self.now()
             var deadline = nextStats
@@ -182,7 +188,7 @@ final class DataPlane: @unchecked Sendable {
             if let next = link?.nextDeadline() { deadline = min(deadline, next) }
             if let rekeyAt { deadline = min(deadline, rekeyAt) }
             let timeout = tls.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
-            let ready = poll(&fds, 4, timeout)
+            let ready = poll(&fds, 5, timeout)
             if ready < 0 && errno != EINTR { return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
 
             if fds[0].revents & Int16(POLLIN) != 0 {
@@ -216,6 +222,11 @@ final class DataPlane: @unchecked Sendable {
                     }
                     break
                 }
+            }
+
+            if fds[4].revents & Int16(POLLIN) != 0, let change = network?.drain() {
+                report()
+                return .networkChanged(change)
             }
 
             if let link {

@@ -90,6 +90,21 @@ final class ReconnectLabTests: XCTestCase {
         XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
     }
 
+    func testTheLocalAddressGoingAwayReconnectsAtOnce() throws {
+        // DPD 90 s (the default): only the netlink notice can explain a reconnect within seconds.
+        let lab = try start([])
+        let session = try connect(lab, extra: ["--no-dtls"])
+        let device = lab["CLIENT_VETH"]
+        XCTAssertEqual(try lab.client(["ip", "addr", "del", "198.18.0.2/24", "dev", device], timeout: 30).exitCode, 0)
+        XCTAssertEqual(try lab.client(["ip", "addr", "add", "198.18.0.2/24", "dev", device], timeout: 30).exitCode, 0)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 30)
+        let reconnected = try XCTUnwrap(events(session, "reconnected").last)
+        XCTAssertTrue((reconnected["after"] as? String ?? "").contains("198.18.0.2"), "\(reconnected)")
+        XCTAssertTrue(try pingEventually(lab))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+
     func testKickedByTheGatewayIsReportedWithoutARetryLoop() throws {
         let lab = try start(["--extra", "dpd = 3"])
         let session = try connect(lab)
