@@ -2,23 +2,10 @@ import Foundation
 import XCTest
 
 /// Phases 1-3 against a real ocserv (DESIGN.md §7): `swiftgate connect --authenticate` in the client namespace.
-final class AuthenticationLabTests: XCTestCase {
-    private var lab: LabGateway?
+final class AuthenticationLabTests: LabTestCase {
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
-    override func tearDown() {
-        lab?.stop()
-        lab = nil
-    }
 
-    private func start(_ options: [String] = []) throws -> LabGateway {
-        let gateway = try LabGateway(options: options)
-        lab = gateway
-        return gateway
-    }
 
     private func authenticate(_ lab: LabGateway, url: String? = nil, user: String = "alice", password: String = "secret",
                               extra: [String] = [], stdinLines: [String]? = nil, caFile: Bool = true) throws -> CommandResult {

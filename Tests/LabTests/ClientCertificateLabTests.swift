@@ -2,21 +2,12 @@ import Foundation
 import XCTest
 
 /// Client certificate authentication against ocserv with `enable-auth = certificate` and a client CA.
-final class ClientCertificateLabTests: XCTestCase {
-    private var lab: LabGateway?
+final class ClientCertificateLabTests: LabTestCase {
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
-    override func tearDown() {
-        lab?.stop()
-        lab = nil
-    }
 
     func testEncryptedKeyPassphraseFromStdinAndTheCANamesInTheTLSPhase() throws {
-        let lab = try LabGateway(options: ["--extra", "enable-auth = certificate"])
-        self.lab = lab
+        let lab = try start(["--extra", "enable-auth = certificate"])
         let result = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--certificate", lab["CLIENT_CERT"],
                                         "--key", lab["CLIENT_KEY_ENC"], "--passwd-on-stdin", "--authenticate", "--events", "json"],
                                        stdin: lab["CLIENT_KEY_PASS"] + "\n")
@@ -31,8 +22,7 @@ final class ClientCertificateLabTests: XCTestCase {
     }
 
     func testWrongPassphraseIsAClearError() throws {
-        let lab = try LabGateway(options: ["--extra", "enable-auth = certificate"])
-        self.lab = lab
+        let lab = try start(["--extra", "enable-auth = certificate"])
         let result = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--certificate", lab["CLIENT_CERT"],
                                         "--key", lab["CLIENT_KEY_ENC"], "--passwd-on-stdin", "--authenticate"],
                                        stdin: "not-the-passphrase\n")

@@ -3,31 +3,15 @@ import XCTest
 
 /// Phase 6 against a real ocserv: the three DTLS modes, data over DTLS, and the blocked-UDP backoff with the
 /// MTU fallback to TLS (DESIGN.md §1, 6.1).
-final class DTLSLabTests: XCTestCase {
-    private var lab: LabGateway?
-    private var running: [RunningCommand] = []
+final class DTLSLabTests: LabTestCase {
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
-    override func tearDown() {
-        running.removeAll()
-        lab?.stop()
-        lab = nil
-    }
 
-    private func start(_ options: [String] = []) throws -> LabGateway {
-        let gateway = try LabGateway(options: options)
-        lab = gateway
-        return gateway
-    }
 
     private func connect(_ lab: LabGateway, extra: [String] = []) throws -> RunningCommand {
         let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
                          "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--events", "json"] + extra
-        let command = try CommandRunner.start(arguments, stdin: "secret\n")
-        running.append(command)
+        let command = try launch(arguments, stdin: "secret\n")
         try command.waitForOutput(#""event":"connected""#, timeout: 30)
         return command
     }
@@ -59,20 +43,6 @@ final class DTLSLabTests: XCTestCase {
     private func ping(_ lab: LabGateway, count: Int = 3) throws {
         let ping = try lab.client(["ping", "-c", String(count), "-W", "5", lab["VPN_GW_ADDR"]], timeout: 60)
         XCTAssertEqual(ping.exitCode, 0, ping.allOutput)
-    }
-
-    private func transfer(_ lab: LabGateway, mebibytes: Int) throws {
-        let receiver = try CommandRunner.start(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3",
-                                                LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "receive",
-                                                lab["VPN_GW_ADDR"], "5001"])
-        running.append(receiver)
-        try receiver.waitForOutput("listening", timeout: 20)
-        let sent = try lab.client(["/usr/bin/python3", LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "send",
-                                   lab["VPN_GW_ADDR"], "5001", String(mebibytes)], timeout: 300)
-        XCTAssertEqual(sent.exitCode, 0, sent.allOutput)
-        let received = try receiver.wait(timeout: 60)
-        XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init),
-                       sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "size and SHA-256 on both ends")
     }
 
     func testPSKModeIsOcservsDefaultAndCarriesData() throws {

@@ -3,46 +3,21 @@ import XCTest
 
 /// Staying connected against a real ocserv: outages, a link going down, a kicked session, a restarted gateway,
 /// and rekeys (protocol.md §5.2-5.3).
-final class ReconnectLabTests: XCTestCase {
-    private var lab: LabGateway?
-    private var running: [RunningCommand] = []
+final class ReconnectLabTests: LabTestCase {
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
-    override func tearDown() {
-        running.removeAll()
-        lab?.stop()
-        lab = nil
-    }
 
-    private func start(_ options: [String]) throws -> LabGateway {
-        let gateway = try LabGateway(options: options)
-        lab = gateway
-        return gateway
-    }
 
     private func connect(_ lab: LabGateway, stdin: String = "secret\n", extra: [String] = []) throws -> RunningCommand {
         let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
                          "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--events", "json"] + extra
-        let command = try CommandRunner.start(arguments, stdin: stdin)
-        running.append(command)
+        let command = try launch(arguments, stdin: stdin)
         try command.waitForOutput(#""event":"connected""#, timeout: 30)
         return command
     }
 
     private func events(_ command: RunningCommand, _ kind: String) -> [[String: Any]] {
         CommandResult(exitCode: 0, stdout: command.stdoutSoFar, stderr: "").events.filter { $0["event"] as? String == kind }
-    }
-
-    /// Pings until one answer comes back, within a deadline.
-    private func pingEventually(_ lab: LabGateway, within seconds: TimeInterval = 30) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try lab.client(["ping", "-c", "1", "-W", "2", lab["VPN_GW_ADDR"]], timeout: 30).exitCode == 0 { return true }
-        }
-        return false
     }
 
     private func cutGateway(_ lab: LabGateway) throws {
@@ -150,20 +125,11 @@ final class ReconnectLabTests: XCTestCase {
     func testRekeyOpensANewTunnelAndTrafficKeepsFlowing() throws {
         let lab = try start(["--extra", "rekey-time = 30", "--extra", "rekey-method = new-tunnel"])
         let session = try connect(lab)
-        let receiver = try CommandRunner.start(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3",
-                                                LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "receive",
-                                                lab["VPN_GW_ADDR"], "5001"])
-        running.append(receiver)
         try session.waitForOutput(#""event":"reconnected""#, timeout: 45)
         let reconnected = try XCTUnwrap(events(session, "reconnected").last)
         XCTAssertTrue((reconnected["after"] as? String ?? "").contains("rekey"), "\(reconnected)")
         XCTAssertTrue(try pingEventually(lab))
-        try receiver.waitForOutput("listening", timeout: 10)
-        let sent = try lab.client(["/usr/bin/python3", LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "send",
-                                   lab["VPN_GW_ADDR"], "5001", "5"], timeout: 120)
-        XCTAssertEqual(sent.exitCode, 0, sent.allOutput)
-        XCTAssertEqual(try receiver.wait(timeout: 30).stdout.split(separator: "\n").last.map(String.init),
-                       sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        try transfer(lab, mebibytes: 5)
         session.signal(SIGTERM)
         XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
     }

@@ -3,19 +3,9 @@ import XCTest
 
 /// No secret leaks (DESIGN.md §6): a full connection at the most verbose logging, then every output — stdout,
 /// stderr, the log file, the database and its WAL, the events — searched for the password and the cookie.
-final class SecretLeakLabTests: XCTestCase {
-    private var lab: LabGateway?
-    private var running: [RunningCommand] = []
+final class SecretLeakLabTests: LabTestCase {
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
-    override func tearDown() {
-        running.removeAll()
-        lab?.stop()
-        lab = nil
-    }
 
     /// Every file Swiftgate wrote for this lab (XDG data and state directories).
     private func writtenFiles(_ lab: LabGateway) -> [String: Data] {
@@ -31,17 +21,15 @@ final class SecretLeakLabTests: XCTestCase {
     }
 
     func testPasswordAndCookieAppearNowhere() throws {
-        let lab = try LabGateway()
-        self.lab = lab
+        let lab = try start()
         setenv("XDG_STATE_HOME", lab.stateDirectory + "/xdg-state", 1)
         defer { unsetenv("XDG_STATE_HOME") }
         let password = lab["ALICE_PASS"]
 
         // 1. The password, through a whole tunnel session at debug level.
-        let connect = try CommandRunner.start(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
+        let connect = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
                                                "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--verbose",
                                                "--events", "json"], stdin: password + "\n")
-        running.append(connect)
         try connect.waitForOutput(#""event":"connected""#, timeout: 30)
         XCTAssertEqual(try lab.client(["ping", "-c", "2", "-W", "5", lab["VPN_GW_ADDR"]], timeout: 30).exitCode, 0)
         connect.signal(SIGTERM)
@@ -55,10 +43,9 @@ final class SecretLeakLabTests: XCTestCase {
         let cookie = try XCTUnwrap(auth.authValue("COOKIE"))
         XCTAssertEqual(auth.stdout.components(separatedBy: cookie).count - 1, 1, "only on the COOKIE= line")
         XCTAssertFalse(auth.stderr.contains(cookie))
-        let withCookie = try CommandRunner.start(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect",
+        let withCookie = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect",
                                                   lab["URL"], "--cafile", lab["CA_FILE"], "--cookie-on-stdin", "--verbose",
                                                   "--events", "json"], stdin: cookie + "\n")
-        running.append(withCookie)
         try withCookie.waitForOutput(#""event":"connected""#, timeout: 30)
         withCookie.signal(SIGTERM)
         let second = try withCookie.wait(timeout: 20)

@@ -3,27 +3,15 @@ import XCTest
 
 /// The store against a real ocserv: the profile downloader (phase 4), trust that persists, group aliases and
 /// history (issue: saved gateways).
-final class StoreLabTests: XCTestCase {
-    private var labs: [LabGateway] = []
-    private var running: [RunningCommand] = []
+final class StoreLabTests: LabTestCase {
     private var scratch: String?
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
     override func tearDown() {
-        running.removeAll()
-        labs.forEach { $0.stop() }
-        labs.removeAll()
         if let scratch { try? FileManager.default.removeItem(atPath: scratch) }
+        super.tearDown()
     }
 
-    private func start(_ options: [String] = []) throws -> LabGateway {
-        let lab = try LabGateway(options: options)
-        labs.append(lab)
-        return lab
-    }
 
     private func makeScratch() throws -> String {
         let dir = NSTemporaryDirectory() + "sg-store-" + UUID().uuidString.prefix(8)
@@ -44,8 +32,7 @@ final class StoreLabTests: XCTestCase {
         let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", target ?? lab["URL"],
                          "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--no-dtls",
                          "--events", "json"] + extra
-        let command = try CommandRunner.start(arguments, stdin: "secret\n")
-        running.append(command)
+        let command = try launch(arguments, stdin: "secret\n")
         do {
             try command.waitForOutput(#""event":"connected""#, timeout: 30)
         } catch {
@@ -122,8 +109,7 @@ final class StoreLabTests: XCTestCase {
         let oldPin = selfSigned["SELF_SIGNED_PIN"]
 
         // The same host:port now presents another certificate (a CA-signed one): never silently accepted.
-        selfSigned.stop()
-        labs.removeAll()
+        stop(selfSigned)
         let swapped = try start()
         let refused = try swapped.swiftgate(["connect", swapped["URL"], "--db", database, "--cafile", swapped["CA_FILE"],
                                              "--user", "alice", "--passwd-on-stdin", "--authenticate"], stdin: "secret\n")

@@ -4,12 +4,11 @@ import XCTest
 /// The real binary in tmux against the lab gateway: pick the saved gateway, trust its certificate at the
 /// prompt, choose a group with the keyboard, type the password, see every phase done and DTLS carrying data,
 /// quit with a clean disconnect (issue: the full-screen interface).
-final class TUIEndToEndLabTests: XCTestCase {
-    private var lab: LabGateway?
+final class TUIEndToEndLabTests: LabTestCase {
     private var session: String?
 
     override func setUpWithError() throws {
-        try LabRequirement.check()
+        try super.setUpWithError()
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
             throw LabError("tmux is missing: run `sudo scripts/lab/lab.sh install` (make test does)")
         }
@@ -17,8 +16,7 @@ final class TUIEndToEndLabTests: XCTestCase {
 
     override func tearDown() {
         if let session { _ = try? CommandRunner.run(["tmux", "kill-session", "-t", session], timeout: 10) }
-        lab?.stop()
-        lab = nil
+        super.tearDown()
     }
 
     private func tmux(_ arguments: String...) throws -> CommandResult {
@@ -47,8 +45,7 @@ final class TUIEndToEndLabTests: XCTestCase {
     }
 
     func testConnectThroughTheInterfaceAndQuitCleanly() throws {
-        let lab = try LabGateway(options: ["--server-cert", "self-signed"])
-        self.lab = lab
+        let lab = try start(["--server-cert", "self-signed"])
         let database = lab.stateDirectory + "/tui.sqlite"
         let add = try lab.swiftgate(["gateways", "add", "lab", lab["URL"], "--user", "alice", "--db", database])
         XCTAssertEqual(add.exitCode, 0, add.allOutput)

@@ -2,33 +2,17 @@ import Foundation
 import XCTest
 
 /// Phase 5 and the data path over TLS against a real ocserv, with a real tun device in the client namespace.
-final class TunnelLabTests: XCTestCase {
-    private var lab: LabGateway?
-    private var running: [RunningCommand] = []
+final class TunnelLabTests: LabTestCase {
 
-    override func setUpWithError() throws {
-        try LabRequirement.check()
-    }
 
-    override func tearDown() {
-        running.removeAll()  // kills what is still running (RunningCommand.deinit)
-        lab?.stop()
-        lab = nil
-    }
 
-    private func start(_ options: [String] = []) throws -> LabGateway {
-        let gateway = try LabGateway(options: options)
-        lab = gateway
-        return gateway
-    }
 
     /// `swiftgate connect` in the background, waited on until its `connected` event.
     private func connect(_ lab: LabGateway, extra: [String] = [], stdin: String = "secret\n") throws -> RunningCommand {
         let arguments = ["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
                          "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--no-dtls",
                          "--events", "json"] + extra
-        let command = try CommandRunner.start(arguments, stdin: stdin)
-        running.append(command)
+        let command = try launch(arguments, stdin: stdin)
         try command.waitForOutput(#""event":"connected""#, timeout: 30)
         return command
     }
@@ -83,19 +67,7 @@ final class TunnelLabTests: XCTestCase {
     func testHundredMegabytesArriveIntact() throws {
         let lab = try start()
         _ = try connect(lab)
-        let receiver = try CommandRunner.start(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3",
-                                                LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "receive",
-                                                lab["VPN_GW_ADDR"], "5001"])
-        running.append(receiver)
-        try receiver.waitForOutput("listening", timeout: 20)
-        let sent = try lab.client(["/usr/bin/python3", LabGateway.repositoryRoot + "/scripts/lab/transfer.py", "send",
-                                   lab["VPN_GW_ADDR"], "5001", "100"], timeout: 300)
-        XCTAssertEqual(sent.exitCode, 0, sent.allOutput)
-        let received = try receiver.wait(timeout: 60)
-        let sentLine = sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        let receivedLine = received.stdout.split(separator: "\n").last.map(String.init) ?? ""
-        XCTAssertTrue(sentLine.hasPrefix("104857600 "), sentLine)
-        XCTAssertEqual(receivedLine, sentLine, "size and SHA-256 on both ends")
+        try transfer(lab, mebibytes: 100)
     }
 
     func testCookieReusedAfterACleanDisconnectIsRefused() throws {
