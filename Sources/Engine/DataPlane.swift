@@ -206,19 +206,17 @@ final class DataPlane: @unchecked Sendable {
                 // Bounded per wake-up so the tun side is not starved by a fast download.
                 for _ in 0..<64 {
                     let space = decoder.writableSpace()
-                    switch tls.read(into: space) {
+                    let result = tls.read(into: space)
+                    switch result {
                     case .done(let count):
                         decoder.commit(count)
                         if let end = drainFrames(&decoder, &queue, &stats, &policy) { report(); return end }
                         continue
                     case .wantRead, .wantWrite:
                         break
-                    case .closed:
+                    case .closed, .failed:
                         report()
-                        return .closedByGateway
-                    case .failed(let reason):
-                        report()
-                        return .tlsFailure(reason)
+                        return Self.ending(result)
                     }
                     break
                 }
@@ -266,18 +264,16 @@ final class DataPlane: @unchecked Sendable {
                     let frameLength = CSTPFraming.headerLength + count
                     stats.packetsOut += 1
                     stats.bytesOut += count
-                    switch tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<frameLength])) {
+                    let result = tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<frameLength]))
+                    switch result {
                     case .done:
                         policy.sent(now: Self.now())
                         continue
                     case .wantWrite, .wantRead:
                         queue.append(.data(frameLength))
-                    case .closed:
+                    case .closed, .failed:
                         report()
-                        return .closedByGateway
-                    case .failed(let reason):
-                        report()
-                        return .tlsFailure(reason)
+                        return Self.ending(result)
                     }
                     break
                 }
@@ -301,6 +297,12 @@ final class DataPlane: @unchecked Sendable {
                 nextStats = later + statsInterval
             }
         }
+    }
+
+    /// Why the session ends after a TLS read or write that closed or failed.
+    private static func ending(_ result: TLSClient.IOResult) -> EndReason {
+        if case .failed(let reason) = result { return .tlsFailure(reason) }
+        return .closedByGateway
     }
 
     private func setTunMTU(_ mtu: Int, reason: String) {
@@ -364,10 +366,8 @@ final class DataPlane: @unchecked Sendable {
                 policy.sent(now: Self.now())
             case .wantWrite, .wantRead:
                 return nil
-            case .closed:
-                return .closedByGateway
-            case .failed(let reason):
-                return .tlsFailure(reason)
+            case .closed, .failed:
+                return Self.ending(result)
             }
         }
         return nil
