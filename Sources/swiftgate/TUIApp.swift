@@ -45,6 +45,9 @@ final class TUIApp {
                 dirty = true
                 switch input {
                 case .resize: break
+                case .key(.control("c")):
+                    // Raw mode turns Ctrl-C into a key: leave at once, disconnecting cleanly first.
+                    act(on: .quit)
                 case .key(let key): act(on: model.handle(key))
                 }
             }
