@@ -12,8 +12,10 @@ extension ConnectionEngine {
         let tls = configuration
         let client: TLSClient
         do {
+            if anchors == nil { anchors = try TrustAnchors(configuration: tls) }
+            let shared = anchors
             client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
-                try TLSClient.connect(host: host, port: port, configuration: tls)
+                try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
             }
         } catch {
             switch error {

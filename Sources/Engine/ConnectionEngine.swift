@@ -16,6 +16,8 @@ public actor ConnectionEngine {
     var channel: TLSClient?
     var channelUses = 0
     var lastReport: CertificateReport?
+    /// The trust store, loaded once per attempt and shared by its TLS connections.
+    var anchors: TrustAnchors?
     /// The client identity, loaded (and its passphrase asked) once per attempt.
     var identity: ClientIdentity?
     /// The running data plane, while a tunnel is up.

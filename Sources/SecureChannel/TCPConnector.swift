@@ -1,4 +1,5 @@
 import CLinux
+import COpenSSL
 import Glibc
 
 /// Opens a TCP connection to a host name, IPv4 or IPv6 address, trying each resolved address in turn, each
@@ -84,7 +85,8 @@ public enum TCPConnector {
 
     /// Sets the blocking read and write timeouts of a socket.
     public static func setTimeouts(_ fd: Int32, seconds: Int) {
-        var value = timeval(tv_sec: seconds, tv_usec: 0)
+        var value = timeval()
+        value.tv_sec = seconds
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, socklen_t(MemoryLayout<timeval>.size))
     }

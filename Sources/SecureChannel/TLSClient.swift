@@ -26,8 +26,10 @@ public final class TLSClient: @unchecked Sendable {
     private var closed = false
 
     /// TCP connect, TLS handshake with SNI, then certificate validation into `report`.
-    public static func connect(host: String, port: Int, configuration: TLSConfiguration) throws(SecureChannelError) -> TLSClient {
-        let verifier = try CertificateVerifier(configuration: configuration)
+    public static func connect(host: String, port: Int, configuration: TLSConfiguration,
+                               anchors: TrustAnchors? = nil) throws(SecureChannelError) -> TLSClient {
+        let verifier: CertificateVerifier
+        if let anchors { verifier = anchors.verifier } else { verifier = try CertificateVerifier(configuration: configuration) }
         let tcp = try TCPConnector.connect(host: host, port: port, timeoutSeconds: configuration.connectTimeoutSeconds)
         TCPConnector.setTimeouts(tcp.descriptor, seconds: configuration.ioTimeoutSeconds)
         guard let context = SSL_CTX_new(TLS_client_method()) else {

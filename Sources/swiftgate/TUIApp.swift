@@ -90,6 +90,7 @@ final class TUIApp {
             if let engine { Task { await engine.requestReconnect() } }
         case .quit:
             quitWhenIdle = true
+            cancelPrompts()
             if let engine { Task { _ = await engine.requestStop(hangup: false) } }
         case .groupChosen(let option):
             pendingGroup?.resume(returning: option)
@@ -107,6 +108,17 @@ final class TUIApp {
         case .identityChosen:
             break
         }
+    }
+
+    /// Answers every open engine question with "no", so an attempt waiting on one ends instead of hanging.
+    private func cancelPrompts() {
+        pendingGroup?.resume(returning: nil)
+        pendingForm?.resume(returning: nil)
+        pendingTrust?.resume(returning: .cancel)
+        pendingGroup = nil
+        pendingForm = nil
+        pendingTrust = nil
+        model.dismissDialog()
     }
 
     private func receive(_ message: UIMessage) {

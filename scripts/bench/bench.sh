@@ -23,6 +23,7 @@ readonly STOP_TIMEOUT_MS=15000      # stop signal -> process gone (then SIGKILL,
 readonly POLL=0.01                  # seconds between readiness polls
 
 duration=${BENCH_SECONDS:-10}
+transport=${BENCH_TRANSPORT:-tls}  # tls: both clients with --no-dtls; dtls: both measured once DTLS carries data
 rounds=${BENCH_ROUNDS:-1}
 wait_idle=0
 clients="swiftgate,openconnect"
@@ -64,6 +65,7 @@ while (($#)); do
 	--bin) bin=${2:?--bin needs a value}; build=no; shift 2 ;;
 	--no-build) build=no; shift ;;
 	--no-baseline) baseline=0; shift ;;
+	--transport) transport=${2:?--transport needs tls or dtls}; shift 2 ;;
 	--out) out_dir=${2:?--out needs a value}; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown argument: $1" ;;
@@ -71,6 +73,9 @@ while (($#)); do
 done
 [[ $duration =~ ^[1-9][0-9]*$ ]] || die "--seconds: a positive whole number, not '$duration'"
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds: a positive whole number, not '$rounds'"
+[[ $transport == tls || $transport == dtls ]] || die "--transport: tls or dtls, not '$transport'"
+dtls_flag=()
+[[ $transport == dtls ]] || dtls_flag=(--no-dtls)
 [[ $wait_idle =~ ^[0-9]+$ ]] || die "--wait-idle: a whole number of seconds, not '$wait_idle'"
 IFS=, read -r -a client_list <<<"$clients"
 for c in "${client_list[@]}"; do
@@ -144,8 +149,8 @@ env_get() { # KEY -> value from lab.env (docs/lab.md: split at the first '=', st
 	printf '%s\n' "$value"
 }
 
-tail_file() { # FILE: last lines, indented, to stderr
-	if [[ -s $1 ]]; then tail -n 20 "$1" | sed 's/^/    /' >&2; fi
+tail_file() { # FILE: its last lines (cut at 200 characters), indented, to stderr
+	if [[ -s $1 ]]; then tail -n 8 "$1" | cut -c1-200 | sed 's/^/    /' >&2; fi
 }
 
 # ----------------------------------------------------------------------------------------- cleanup
@@ -155,7 +160,8 @@ lab_started=0
 client_pid=""
 client_signal=TERM
 iperf_client_pid=""
-server_pids=()
+TUN=""
+declare -A server_pid=() server_addr=() # by port
 pass_file=""
 
 cleanup() {
@@ -163,7 +169,7 @@ cleanup() {
 	trap - EXIT INT TERM
 	if [[ -n $iperf_client_pid ]]; then stop_pid "$iperf_client_pid" TERM 3000 || true; fi
 	if [[ -n $client_pid ]]; then stop_pid "$client_pid" "$client_signal" 5000 || true; fi
-	for pid in "${server_pids[@]}"; do stop_pid "$pid" TERM 3000 || true; done
+	for pid in "${server_pid[@]}"; do stop_pid "$pid" TERM 3000 || true; done
 	if ((lab_started)); then
 		"$LAB_SH" down "$lab_dir" 2>>"$run_dir/lab.log" || true
 		log "lab down"
@@ -236,6 +242,7 @@ CA_FILE=$(env_get CA_FILE)
 GW_ADDR=$(env_get GW_ADDR)
 VPN_GW_ADDR=$(env_get VPN_GW_ADDR)
 OCCTL_SOCKET=$(env_get OCCTL_SOCKET)
+CLIENT_VETH=$(env_get CLIENT_VETH)
 VPN_USER=$(env_get ALICE_USER)
 pass_file=$(mktemp /tmp/swiftgate-bench-pass.XXXXXX) # mode 0600
 env_get ALICE_PASS >"$pass_file"
@@ -245,18 +252,29 @@ log "lab $(env_get LAB_ID) up: $URL"
 # per session), so the server binds it ahead of time; the sysctl is per namespace and goes with it.
 ip netns exec "$GW_NS" sysctl -q -w net.ipv4.ip_nonlocal_bind=1
 
-start_iperf_server() { # ADDR PORT LOG
-	ip netns exec "$GW_NS" iperf3 -s -B "$1" -p "$2" >"$3" 2>&1 &
-	server_pids+=("$!")
-	local pid=$! deadline=$(($(now_ms) + 10000))
+start_iperf_server() { # ADDR PORT
+	local log="$run_dir/iperf3-server-$2.log" pid deadline
+	ip netns exec "$GW_NS" iperf3 -s -B "$1" -p "$2" >>"$log" 2>&1 &
+	pid=$!
+	server_pid[$2]=$pid server_addr[$2]=$1
+	deadline=$(($(now_ms) + 10000))
 	until [[ -n $(ip netns exec "$GW_NS" ss -Hltn "sport = :$2") ]]; do
-		pid_running "$pid" || { tail_file "$3"; die "iperf3 -s on $1:$2 exited"; }
+		pid_running "$pid" || { tail_file "$log"; die "iperf3 -s on $1:$2 exited"; }
 		(($(now_ms) < deadline)) || die "iperf3 -s on $1:$2 is not listening after 10 s"
 		sleep "$POLL"
 	done
 }
-start_iperf_server "$VPN_GW_ADDR" "$IPERF_PORT" "$run_dir/iperf3-server.log"
-if ((baseline)); then start_iperf_server "$GW_ADDR" "$BASELINE_PORT" "$run_dir/iperf3-server-baseline.log"; fi
+
+# After a failed test the server may still be in it ("the server is busy running a test") until TCP gives up on
+# a tunnel that is gone: start a fresh one so that the next client is measured.
+restart_iperf_server() { # PORT
+	stop_pid "${server_pid[$1]}" TERM 3000 || true
+	wait "${server_pid[$1]}" 2>/dev/null || true
+	start_iperf_server "${server_addr[$1]}" "$1"
+}
+
+start_iperf_server "$VPN_GW_ADDR" "$IPERF_PORT"
+if ((baseline)); then start_iperf_server "$GW_ADDR" "$BASELINE_PORT"; fi
 
 # ----------------------------------------------------------------------------------------- measuring
 
@@ -276,39 +294,60 @@ tun_ready() { # -> prints the client's tun device once it holds a tunnel address
 	printf '%s\n' "$dev"
 }
 
+link_stats() { # DEV -> its stats64 in the client namespace, as compact JSON ("null" if it is gone)
+	ip -n "$CLIENT_NS" -s -j link show dev "$1" 2>/dev/null | jq -c '.[0].stats64 // null' 2>/dev/null || echo null
+}
+
 # One iperf3 run, in this shell (so that cleanup knows its pid, and a signal is handled at once: `wait` returns
 # when a trapped signal arrives, a foreground child would be waited for). On success sets IPERF to a JSON object
-# with the throughput and the client's and the gateway worker's CPU over the run.
+# with the throughput, the client's and the gateway worker's CPU over the run and, with a tunnel (TUN set), the
+# packet counters of the tun and of the veth that carries the TLS connection (client namespace).
 iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 	local name=$1 port=$2 target=$3 cpid=$4 wpid=$5 reverse=${6:-} raw c0 c1 w0 w1 status=0
+	local tun0=null tun1=null veth0=null veth1=null
 	IPERF=null
 	raw="$run_dir/$name.json"
 	c0="" c1="" w0="" w1=""
+	if [[ -n $TUN ]]; then tun0=$(link_stats "$TUN") veth0=$(link_stats "$CLIENT_VETH"); fi
 	if [[ -n $cpid ]]; then c0=$(cpu_ticks "$cpid"); fi
 	if [[ -n $wpid ]]; then w0=$(cpu_ticks "$wpid"); fi
 	# shellcheck disable=SC2086 # $reverse is empty or -R
 	timeout $((duration + 30)) ip netns exec "$CLIENT_NS" \
 		iperf3 -c "$target" -p "$port" -t "$duration" -J --connect-timeout 5000 $reverse >"$raw" 2>&1 &
 	iperf_client_pid=$!
+	# A client that dies mid-test leaves iperf3 hanging on a dead tunnel: stop it at once instead of at the timeout.
+	while pid_running "$iperf_client_pid"; do
+		if [[ -n $cpid ]] && ! pid_running "$cpid"; then
+			log "$name: the client process exited during the test"
+			stop_pid "$iperf_client_pid" TERM 3000 || true
+			break
+		fi
+		sleep 0.1
+	done
 	wait "$iperf_client_pid" || status=$?
 	iperf_client_pid=""
 	if [[ -n $cpid ]]; then c1=$(cpu_ticks "$cpid"); fi
 	if [[ -n $wpid ]]; then w1=$(cpu_ticks "$wpid"); fi
-	if [[ -n $cpid && ( -z $c0 || -z $c1 ) ]]; then
-		log "$name: the client process is gone"
+	if [[ -n $TUN ]]; then tun1=$(link_stats "$TUN") veth1=$(link_stats "$CLIENT_VETH"); fi
+	if ((status != 0)) || ! jq -e '.end.sum_received.bytes > 0' "$raw" >/dev/null 2>&1 ||
+		[[ -n $cpid && (-z $c0 || -z $c1) ]]; then
+		log "$name: iperf3 failed (exit $status): $(jq -r '.error // empty' "$raw" 2>/dev/null || head -c 300 "$raw")"
+		restart_iperf_server "$port"
 		return 1
 	fi
 	# A gateway worker that is not found (or gone) leaves its figure out rather than failing the run.
 	if [[ -z $w0 || -z $w1 ]]; then wpid="" w0=0 w1=0; fi
 	c0=${c0:-0} c1=${c1:-0}
-	if ((status != 0)) || ! jq -e '.end.sum_received.bytes > 0' "$raw" >/dev/null 2>&1; then
-		log "$name: iperf3 failed (exit $status): $(jq -r '.error // empty' "$raw" 2>/dev/null || head -c 300 "$raw")"
-		return 1
-	fi
 	IPERF=$(jq -c --argjson tck "$clk_tck" --argjson cpu $((c1 - c0)) --argjson gw $((w1 - w0)) \
 		--argjson has_cpu "$([[ -n $cpid ]] && echo true || echo false)" \
-		--argjson has_gw "$([[ -n $wpid ]] && echo true || echo false)" '
+		--argjson has_gw "$([[ -n $wpid ]] && echo true || echo false)" \
+		--argjson tun0 "$tun0" --argjson tun1 "$tun1" --argjson veth0 "$veth0" --argjson veth1 "$veth1" \
+		--argjson reverse "$([[ -n $reverse ]] && echo true || echo false)" '
+		def delta($a; $b): if $a == null or $b == null then null else {
+			rx_packets: ($b.rx.packets - $a.rx.packets), tx_packets: ($b.tx.packets - $a.tx.packets),
+			rx_dropped: ($b.rx.dropped - $a.rx.dropped), tx_dropped: ($b.tx.dropped - $a.tx.dropped)} end;
 		(.end.sum_received.bytes) as $bytes
+		| delta($tun0; $tun1) as $tun | delta($veth0; $veth1) as $veth
 		| {
 			mbit_s: (.end.sum_received.bits_per_second / 1e6),
 			bytes: $bytes,
@@ -317,7 +356,12 @@ iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 			client_cpu_s: (if $has_cpu then $cpu / $tck else null end),
 			client_cpu_s_per_gb: (if $has_cpu then ($cpu / $tck) / ($bytes / 1e9) else null end),
 			gateway_cpu_s: (if $has_gw then $gw / $tck else null end),
-			gateway_cpu_s_per_gb: (if $has_gw then ($gw / $tck) / ($bytes / 1e9) else null end)
+			gateway_cpu_s_per_gb: (if $has_gw then ($gw / $tck) / ($bytes / 1e9) else null end),
+			tun_packets: $tun, veth_packets: $veth,
+			# Data direction: upload = tun tx (the client reads) -> veth tx; download = veth rx -> tun rx (it writes).
+			veth_packets_per_tun_packet: (if $tun == null or $veth == null then null
+				elif $reverse then (if $tun.rx_packets > 0 then $veth.rx_packets / $tun.rx_packets else null end)
+				else (if $tun.tx_packets > 0 then $veth.tx_packets / $tun.tx_packets else null end) end)
 		}' "$raw")
 }
 
@@ -329,12 +373,12 @@ launch_client() { # CLIENT LOG_PREFIX -> sets client_pid, client_signal; stdout/
 	swiftgate)
 		client_signal=TERM
 		ip netns exec "$CLIENT_NS" "$bin" connect "$URL" --cafile "$CA_FILE" --user "$VPN_USER" --group "$GROUP" \
-			--passwd-on-stdin --non-interactive --no-dtls --events json --script "$VPNC_SCRIPT" \
+			--passwd-on-stdin --non-interactive "${dtls_flag[@]}" --events json --script "$VPNC_SCRIPT" \
 			<"$pass_file" >"$logs.out" 2>"$logs.err" &
 		;;
 	openconnect)
 		client_signal=INT
-		ip netns exec "$CLIENT_NS" openconnect --no-dtls --cafile "$CA_FILE" --user "$VPN_USER" --passwd-on-stdin \
+		ip netns exec "$CLIENT_NS" openconnect "${dtls_flag[@]}" --cafile "$CA_FILE" --user "$VPN_USER" --passwd-on-stdin \
 			--authgroup "$GROUP" --non-inter --script "$VPNC_SCRIPT" "$URL" \
 			<"$pass_file" >"$logs.out" 2>"$logs.err" &
 		;;
@@ -346,16 +390,22 @@ launch_client() { # CLIENT LOG_PREFIX -> sets client_pid, client_signal; stdout/
 # (seen here), so readiness also waits for tun_ready; Swiftgate emits `connected` after the script.
 client_signalled_ready() { # CLIENT LOG_PREFIX
 	case $1 in
-	swiftgate) grep -Eq '"event" *: *"connected"' "$2.out" ;;
-	openconnect) grep -qh 'Configured as' "$2.out" "$2.err" ;;
+	swiftgate)
+		grep -Eq '"event" *: *"connected"' "$2.out" || return 1
+		[[ $transport == tls ]] || grep -Eq '"channel" *: *"dtls" *, *"state" *: *"up"' "$2.out"
+		;;
+	openconnect)
+		grep -qh 'Configured as' "$2.out" "$2.err" || return 1
+		[[ $transport == tls ]] || grep -qhE 'Established DTLS connection|DTLS connected' "$2.out" "$2.err"
+		;;
 	esac
 }
 
 # Runs one client end to end (in this shell, so that cleanup knows its pid); sets RESULT to its result object,
 # always, with "error" set on failure.
 run_client() { # CLIENT ROUND
-	local c=$1 round=$2 logs="$run_dir/$1-r$2" busy t0 t_ready="" connect_ms="" dev="" mtu="" worker="" cipher="" up="" down="" rss="" error=""
-	local stop_ms="" clean_stop=false exit_code="" stopped version deadline phases=null
+	local c=$1 round=$2 logs="$run_dir/$1-r$2" busy t0 pid t_ready="" connect_ms="" dev="" mtu="" worker="" cipher="" up="" down="" rss="" error=""
+	local stop_ms="" clean_stop=false exit_code="" stopped version deadline phases=null exited_itself=false
 	case $c in
 	swiftgate) version="swiftgate $(basename "$(dirname "$bin")") build of $(date -u -r "$bin" +%Y-%m-%dT%H:%M:%SZ)" ;;
 	openconnect) version=$(openconnect --version 2>&1 | head -n1) ;;
@@ -364,6 +414,7 @@ run_client() { # CLIENT ROUND
 	log "round $round/$rounds, $c: connecting (machine $busy% busy over the last second)"
 	t0=$(now_ms)
 	launch_client "$c" "$logs"
+	pid=$client_pid
 	deadline=$((t0 + CONNECT_TIMEOUT_MS))
 	while :; do
 		if client_signalled_ready "$c" "$logs" && dev=$(tun_ready); then
@@ -378,6 +429,7 @@ run_client() { # CLIENT ROUND
 		connect_ms=$((t_ready - t0))
 		mtu=$(ip -n "$CLIENT_NS" -o link show dev "$dev" | sed -n 's/.* mtu \([0-9]*\).*/\1/p')
 		worker=$(session_field ID)
+		TUN=$dev
 		cipher=$(session_field "TLS ciphersuite")
 		log "$c: connected in $connect_ms ms ($dev, MTU $mtu, $cipher); upload ${duration} s"
 		if iperf_run "$c-r$round-upload" "$IPERF_PORT" "$VPN_GW_ADDR" "$client_pid" "$worker"; then
@@ -401,11 +453,13 @@ run_client() { # CLIENT ROUND
 		if stop_pid "$client_pid" "$client_signal" "$STOP_TIMEOUT_MS"; then clean_stop=true; fi
 		stop_ms=$(($(now_ms) - stopped))
 		[[ $clean_stop == true ]] || log "$c: did not exit within $((STOP_TIMEOUT_MS / 1000)) s of SIG$client_signal; killed"
-	elif [[ -z $error ]]; then
-		error="exited during the measurement"
+	else
+		exited_itself=true
+		[[ -n $error ]] || error="exited during the measurement"
 	fi
 	wait "$client_pid" 2>/dev/null && exit_code=0 || exit_code=$?
 	client_pid=""
+	TUN=""
 	[[ -z $error ]] || {
 		log "$c: FAILED: $error (exit $exit_code); last output:"
 		tail_file "$logs.err"
@@ -415,19 +469,21 @@ run_client() { # CLIENT ROUND
 	# The next client starts from a gateway with no session of this user.
 	deadline=$(($(now_ms) + 10000))
 	while [[ -n $(session_field ID) ]] && (($(now_ms) < deadline)); do sleep 0.1; done
-	RESULT=$(jq -n -c --arg client "$c" --argjson round "$round" --argjson busy "$busy" --arg version "$version" --arg error "$error" --arg dev "$dev" \
+	RESULT=$(jq -n -c --arg client "$c" --argjson round "$round" --argjson busy "$busy" --argjson pid "$pid" --arg version "$version" --arg error "$error" --arg dev "$dev" \
 		--arg mtu "$mtu" --arg cipher "$cipher" --arg connect_ms "$connect_ms" --arg rss "$rss" \
 		--arg stop_ms "$stop_ms" --argjson clean_stop "$clean_stop" --arg exit_code "$exit_code" \
+		--argjson exited_itself "$exited_itself" \
 		--arg signal "SIG$client_signal" --argjson up "${up:-null}" --argjson down "${down:-null}" \
 		--argjson phases "$phases" '
 		def num: if . == "" then null else tonumber end;
 		{
-			client: $client, round: $round, busy_pct_before: $busy, version: $version, ok: ($error == ""), error: (if $error == "" then null else $error end),
+			client: $client, round: $round, pid: $pid, busy_pct_before: $busy, version: $version, ok: ($error == ""), error: (if $error == "" then null else $error end),
 			connect_ms: ($connect_ms | num), connect_phases_ms: $phases, tun: (if $dev == "" then null else $dev end), tun_mtu: ($mtu | num),
 			tls_cipher: (if $cipher == "" then null else $cipher end),
 			upload: $up, download: $down,
 			peak_rss_mb: (if $rss == "" then null else ($rss | tonumber) / 1024 end),
-			stop: {signal: $signal, ms: ($stop_ms | num), clean: $clean_stop, exit_code: ($exit_code | num)}
+			stop: (if $exited_itself then {signal: null, ms: null, clean: null, exit_code: ($exit_code | num), exited_by_itself: true}
+				else {signal: $signal, ms: ($stop_ms | num), clean: $clean_stop, exit_code: ($exit_code | num), exited_by_itself: false} end)
 		}')
 }
 
@@ -489,7 +545,7 @@ printf '%s\n' "${results[@]}" | jq -s \
 	--argjson rounds "$rounds" --arg kernel "$(uname -r)" --argjson cpus "$(nproc)" --arg cpu "$cpu_model" \
 	--arg ocserv "$(ocserv --version 2>&1 | head -n1)" --arg iperf "$(iperf3 --version 2>&1 | head -n1)" \
 	--argjson busy0 "$busy_start" --arg load0 "$load_start" --argjson others "$other_labs" \
-	--arg bin "$bin" --arg raw "$run_dir" --arg tree "$tree" --argjson stale "$stale" '
+	--arg bin "$bin" --arg raw "$run_dir" --arg tree "$tree" --argjson stale "$stale" --arg transport "$transport" '
 	def median: sort | if length == 0 then null elif length % 2 == 1 then .[(length - 1) / 2]
 		else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 	def stats(f): [.[] | f | select(. != null)] | {median: median, min: min, max: max, n: length};
@@ -501,7 +557,7 @@ printf '%s\n' "${results[@]}" | jq -s \
 		gateway: $ocserv, iperf3: $iperf,
 		swiftgate_binary: {path: $bin, source_tree_at_bench_time: $tree, older_than_sources: $stale},
 		method: {
-			seconds_per_direction: $seconds, rounds: $rounds, transport: "TLS only (--no-dtls)", group: "Engineering",
+			seconds_per_direction: $seconds, rounds: $rounds, transport: (if $transport == "dtls" then "DTLS (data over UDP once the handshake is done)" else "TLS only (--no-dtls)" end), group: "Engineering",
 			throughput: "iperf3 -J end.sum_received.bits_per_second (payload), 1 TCP stream, to 198.19.0.1 (gateway end of the tunnel)",
 			cpu: "utime+stime from /proc/PID/stat before and after each iperf3 run, / CLK_TCK; per 1e9 payload bytes received",
 			rss: "VmHWM from /proc/PID/status after both directions",

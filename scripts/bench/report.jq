@@ -38,23 +38,28 @@ def md:
 			(.connect_ms | fr(0))])),
 		"",
 		"CPU s/GB is the client process's user+system CPU per 10^9 payload bytes; the gateway's ocserv worker is in the "
-			+ "details. The veth row is iperf3 with no VPN at all: the machine's ceiling.",
+			+ "details. The veth row is iperf3 with no VPN at all: the machine's ceiling. \"veth pkts per tun pkt\": packets "
+			+ "(skbs, so a GSO batch counts once) of the TLS connection on the client's veth per tunnelled packet on its "
+			+ "tun, in the data direction; \"tun drops\": the tun's tx_dropped (upload) / rx_dropped (download).",
 		"",
 		"Every run:",
 		"",
 		row(["round", "client", "up Mbit/s", "down Mbit/s", "CPU s/GB up/down", "gateway CPU s/GB up/down",
-			"retransmits up/down", "RSS MB", "connect ms", "busy before", "TLS (occtl)", "MTU", "stop"]),
-		row(["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---:", "---"]),
+			"retransmits up/down", "veth pkts per tun pkt up/down", "tun drops up/down", "RSS MB", "connect ms", "busy before", "TLS (occtl)", "MTU", "stop"]),
+		row(["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---", "---:", "---"]),
 		(.results[] | row([(.round | tostring),
 			.client + (if .ok then "" else " (FAILED: \(.error // "?"))" end),
 			(.upload.mbit_s | f(0)), (.download.mbit_s | f(0)),
 			"\(.upload.client_cpu_s_per_gb | f(2)) / \(.download.client_cpu_s_per_gb | f(2))",
 			"\(.upload.gateway_cpu_s_per_gb | f(2)) / \(.download.gateway_cpu_s_per_gb | f(2))",
 			"\(.upload.retransmits | f(0)) / \(.download.retransmits | f(0))",
+			"\(.upload.veth_packets_per_tun_packet | f(2)) / \(.download.veth_packets_per_tun_packet | f(2))",
+			"\(.upload.tun_packets.tx_dropped | f(0)) / \(.download.tun_packets.rx_dropped | f(0))",
 			(.peak_rss_mb | f(1)), (.connect_ms | f(0)),
 			(if .busy_pct_before == null then "-" else "\(.busy_pct_before)%" end),
 			(.tls_cipher // "-"), (.tun_mtu | f(0)),
 			(if .stop == null then "-"
+			 elif .stop.exited_by_itself then "exited by itself before the stop, exit \(.stop.exit_code | f(0))"
 			 else "\(.stop.signal) \(if .stop.clean then "clean" else "KILLED" end) \(.stop.ms | f(0)) ms, exit \(.stop.exit_code | f(0))"
 			 end)])),
 		"",
