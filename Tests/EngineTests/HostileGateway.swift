@@ -12,6 +12,8 @@ final class HostileGateway: @unchecked Sendable {
         case silence
         /// Right after the handshake: a CSTP header whose length no packet can have.
         case cstpFrame([UInt8])
+        /// A DPD request with this payload; then a DISCONNECT whose text says whether the answer echoed it.
+        case dpdProbe([UInt8])
     }
 
     let port: Int
@@ -107,6 +109,21 @@ final class HostileGateway: @unchecked Sendable {
             while !isStopped { usleep(50_000) }
         case .cstpFrame(let bytes):
             _ = send(bytes)
+            while !isStopped { usleep(50_000) }
+        case .dpdProbe(let payload):
+            let request: [UInt8] = [0x53, 0x54, 0x46, 0x01, UInt8(payload.count >> 8), UInt8(payload.count & 0xff), 0x03, 0x00]
+            _ = send(request + payload)
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !isStopped, received.count < 8 + payload.count {
+                let count = SSL_read(ssl, &buffer, Int32(buffer.count))
+                if count <= 0 { return }
+                received += buffer.prefix(Int(count))
+            }
+            let answered = Array(received.prefix(8)) == [0x53, 0x54, 0x46, 0x01, request[4], request[5], 0x04, 0x00]
+                && Array(received[8..<(8 + payload.count)]) == payload
+            let verdict = Array((answered ? "answered" : "mismatch").utf8)  // both 8 bytes: length 1 + 8
+            _ = send([0x53, 0x54, 0x46, 0x01, 0x00, 0x09, 0x05, 0x00, 0xb0] + verdict)
             while !isStopped { usleep(50_000) }
         }
     }

@@ -65,8 +65,8 @@ final class HostileGatewayTests: XCTestCase {
 
     // MARK: - The data plane against broken CSTP framing
 
-    private func runDataPlane(against bytes: [UInt8], dpd: Int? = nil) async throws -> DataPlane.EndReason {
-        let gateway = try HostileGateway(.cstpFrame(bytes))
+    private func runDataPlane(against bytes: [UInt8], dpd: Int? = nil, dpdPayload: [UInt8]? = nil) async throws -> DataPlane.EndReason {
+        let gateway = try HostileGateway(dpdPayload.map { .dpdProbe($0) } ?? .cstpFrame(bytes))
         defer { gateway.stop() }
         let client = try TLSClient.connect(host: "127.0.0.1", port: gateway.port,
                                            configuration: TLSConfiguration(connectTimeoutSeconds: 5, ioTimeoutSeconds: 5))
@@ -103,6 +103,13 @@ final class HostileGatewayTests: XCTestCase {
         let end = try await runDataPlane(against: [0x53, 0x54, 0x46, 0x01, 0x00, 0x64, 0x00, 0x00] + [UInt8](repeating: 1, count: 10),
                                          dpd: 1)
         XCTAssertEqual(end, .peerDead(seconds: 2))
+    }
+
+    func testTheGatewaysDPDRequestIsAnsweredWithItsOwnPayload() async throws {
+        // protocol.md §3.4: the response is type 0x04 with the request's payload, echoed.
+        let end = try await runDataPlane(against: [], dpdPayload: Array("probe-1434".utf8))
+        guard case .serverDisconnect(let text) = end else { return XCTFail("\(end)") }
+        XCTAssertTrue(text.hasPrefix("answered"), "the gateway saw its payload echoed: \(text)")
     }
 
     func testBadMagicEndsTheSession() async throws {
