@@ -1,3 +1,4 @@
+import Foundation
 import GatewayProtocol
 import SecureChannel
 
@@ -64,7 +65,15 @@ public actor ConnectionEngine {
     private func runAuthentication() async throws(EngineError) -> AuthenticatedSession {
         startPhase(.tls)
         try await loadIdentity()
-        let client = try await openChannel()
+        var client = try await openChannel()
+        if identity == nil, !client.requestedCANames.isEmpty,
+           let path = await frontEnd.chooseIdentity(caNames: client.requestedCANames) {
+            // Chosen at the prompt: a new TLS session that presents it.
+            try await loadIdentity(certificate: path, key: Self.keyFile(beside: path))
+            client.close()
+            channel = nil
+            client = try await openChannel()
+        }
         var tlsDetail: [(String, EventValue)] = [
             ("protocol", .string(client.protocolVersion)), ("cipher", .string(client.cipher)),
             ("address", .string(client.remoteAddress)), ("port", .int(client.port)),
@@ -146,10 +155,21 @@ public actor ConnectionEngine {
         }
     }
 
-    /// Loads `--certificate`/`--key`, asking the front end for the passphrase of an encrypted key.
-    private func loadIdentity() async throws(EngineError) {
-        guard identity == nil, let certificate = options.clientCertificate else { return }
-        let keyPath = options.clientKey ?? certificate
+    /// Where the key of a chosen certificate file is: in the file itself, or beside it.
+    public nonisolated static func keyFile(beside path: String) -> String {
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("PRIVATE KEY") { return path }
+        let base = path.hasSuffix(".pem") ? String(path.dropLast(4)) : path
+        for candidate in [base + ".key", base + "-key.pem"] where FileManager.default.isReadableFile(atPath: candidate) {
+            return candidate
+        }
+        return path
+    }
+
+    /// Loads `--certificate`/`--key` (or a file chosen at the prompt), asking the front end for the passphrase
+    /// of an encrypted key.
+    private func loadIdentity(certificate chosen: String? = nil, key chosenKey: String? = nil) async throws(EngineError) {
+        guard identity == nil, let certificate = chosen ?? options.clientCertificate else { return }
+        let keyPath = chosenKey ?? options.clientKey ?? Self.keyFile(beside: certificate)
         var passphrase: Secret?
         if ClientIdentity.isKeyEncrypted(path: keyPath) {
             let name = keyPath.split(separator: "/").last.map(String.init) ?? keyPath

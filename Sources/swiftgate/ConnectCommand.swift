@@ -139,9 +139,16 @@ struct ConnectCommand: AsyncParsableCommand {
         } catch let error as EngineError {
             throw await fail(error)
         }
-        if let name = target.name, let username = user, var saved = try? database.gateway(named: name), saved.username == nil {
-            saved.username = username
-            _ = try? database.saveGateway(saved)
+        if let name = target.name, var saved = try? database.gateway(named: name) {
+            // What this connection was told is remembered for the next (never the password).
+            var changed = false
+            if let username = user, saved.username == nil { saved.username = username; changed = true }
+            if let certificate, saved.certificatePath != certificate {
+                saved.certificatePath = certificate
+                saved.keyPath = key
+                changed = true
+            }
+            if changed { _ = try? database.saveGateway(saved) }
         }
         guard authenticate else {
             let end: SessionEnd

@@ -19,6 +19,7 @@ final class TUIApp {
     private var pendingGroup: CheckedContinuation<FormOption?, Never>?
     private var pendingForm: CheckedContinuation<[String: Secret]?, Never>?
     private var pendingTrust: CheckedContinuation<TrustDecision, Never>?
+    private var pendingIdentity: CheckedContinuation<String?, Never>?
     private var quitWhenIdle = false
     private let started = Date()
     private let caFile: String?
@@ -105,8 +106,15 @@ final class TUIApp {
         case .trustDecided(let decision):
             pendingTrust?.resume(returning: decision)
             pendingTrust = nil
-        case .identityChosen:
-            break
+        case .identityChosen(let path):
+            pendingIdentity?.resume(returning: path)
+            pendingIdentity = nil
+            if let path, let name = model.session.gateway, var gateway = try? store.gateway(named: name) {
+                // Saved with the gateway: the next connection presents it without asking.
+                gateway.certificatePath = path
+                gateway.keyPath = ConnectionEngine.keyFile(beside: path)
+                _ = try? store.saveGateway(gateway)
+            }
         }
     }
 
@@ -115,6 +123,8 @@ final class TUIApp {
         pendingGroup?.resume(returning: nil)
         pendingForm?.resume(returning: nil)
         pendingTrust?.resume(returning: .cancel)
+        pendingIdentity?.resume(returning: nil)
+        pendingIdentity = nil
         pendingGroup = nil
         pendingForm = nil
         pendingTrust = nil
@@ -133,6 +143,9 @@ final class TUIApp {
         case .trust(let question, let answer):
             pendingTrust = answer
             model.present(.certificate(CertificatePrompt(question)))
+        case .identity(let caNames, let files, let answer):
+            pendingIdentity = answer
+            model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
         case .finished(let outcome, let failed):
             model.session.note(outcome, level: failed ? .error : .info, at: now)
             engine = nil

@@ -1,5 +1,7 @@
 import Engine
+import Foundation
 import GatewayProtocol
+import Store
 import Synchronization
 
 /// What reaches the interface loop from elsewhere: engine events, engine prompts (with the continuation that
@@ -9,6 +11,7 @@ enum UIMessage: Sendable {
     case group(GroupChoice, CheckedContinuation<FormOption?, Never>)
     case form(AuthForm, CheckedContinuation<[String: Secret]?, Never>)
     case trust(TrustQuestion, CheckedContinuation<TrustDecision, Never>)
+    case identity(caNames: [String], files: [String], CheckedContinuation<String?, Never>)
     case finished(outcome: String, failed: Bool)
 }
 
@@ -50,5 +53,14 @@ struct TUIFrontEnd: FrontEnd {
 
     func decideTrust(_ question: TrustQuestion) async -> TrustDecision {
         await withCheckedContinuation { mailbox.post(.trust(question, $0)) }
+    }
+
+    /// PEM files in the user's certificates directory; with none there, nothing is asked.
+    func chooseIdentity(caNames: [String]) async -> String? {
+        let directory = StorePaths.resolve().configDirectory + "/certs"
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".pem") && !$0.hasSuffix("-key.pem") }.sorted().map { directory + "/" + $0 }
+        guard !files.isEmpty else { return nil }
+        return await withCheckedContinuation { mailbox.post(.identity(caNames: caNames, files: files, $0)) }
     }
 }
