@@ -25,7 +25,7 @@ test:
 	@FUZZ_RUNS=$${FUZZ_RUNS:-20000} scripts/fuzz/run.sh
 	@if [ "$(ROOT)" = 0 ]; then scripts/lab/lab.sh sweep; fi
 	@status=0; $(LAB_ENV) $(SWIFT) test --skip-build --disable-swift-testing || status=$$?; \
-	  if [ "$(ROOT)" = 0 ]; then scripts/lab/lab.sh sweep; fi; exit $$status
+	  if [ "$(ROOT)" = 0 ]; then scripts/lab/lab.sh sweep >/dev/null 2>&1; fi; exit $$status
 
 unit: setup
 	$(SWIFT) build --build-tests
