@@ -46,14 +46,14 @@ static inline int CLinux_tcp_pmtu(int fd) {
 #include <fcntl.h>
 #include <unistd.h>
 
-/// A non-blocking rtnetlink socket subscribed to IPv4 and IPv6 address changes, or -errno.
+/// A non-blocking rtnetlink socket subscribed to IPv4 and IPv6 address and route changes, or -errno.
 static inline int CLinux_netlink_address_monitor(void) {
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0) return -errno;
     struct sockaddr_nl address;
     memset(&address, 0, sizeof(address));
     address.nl_family = AF_NETLINK;
-    address.nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
+    address.nl_groups = RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR | RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE;
     if (bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0) {
         int saved = errno;
         close(fd);

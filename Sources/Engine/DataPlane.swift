@@ -10,7 +10,8 @@ import SecureChannel
 ///      DISCONNECT / TERMINATE end the session
 ///   3. tun → 8-byte CSTP header written in front of the packet, in place → one TLS record per packet
 ///   4. timers: DPD and keepalive from `KeepalivePolicy`; statistics every few seconds
-///   5. rtnetlink: the removal of the outer connection's local address ends the loop; the engine reconnects
+///   5. rtnetlink: the outer connection's address removed, or a default route changed outside the tun, ends
+///      the loop; the engine reconnects
 ///
 /// A write the socket cannot take yet stays queued and the tun is not read until it is gone (back-pressure
 /// instead of an unbounded queue).
@@ -30,7 +31,7 @@ final class DataPlane: @unchecked Sendable {
         case protocolError(String)
         /// SIGUSR2: a new tunnel with the same cookie, the TLS connection dropped without a DISCONNECT.
         case reconnectRequested
-        /// The kernel removed the address the outer connection used (rtnetlink).
+        /// The kernel removed the address the outer connection used, or a default route changed (rtnetlink).
         case networkChanged(String)
         /// X-CSTP-Rekey-Time passed: a new tunnel (`new-tunnel`, and `ssl` done the same way, as openconnect's
         /// OpenSSL build does; protocol.md §5.2).
@@ -168,7 +169,7 @@ final class DataPlane: @unchecked Sendable {
         let dtlsBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536 + 1, alignment: 16)
         defer { dtlsBuffer.deallocate() }
         func report() { onStats(stats, link?.stats) }
-        let network = NetworkChangeMonitor(watchingLocalAddressOf: tls.descriptor)
+        let network = NetworkChangeMonitor(watchingLocalAddressOf: tls.descriptor, tun: tun.name)
 
         if let end = drainFrames(&decoder, &queue, &stats, &policy) { return end }
 

@@ -80,6 +80,18 @@ final class ReconnectLabTests: LabTestCase {
         XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
     }
 
+    func testANewDefaultRouteReconnectsAtOnce() throws {
+        let lab = try start([])
+        let session = try connect(lab, extra: ["--no-dtls"])
+        XCTAssertEqual(try lab.client(["ip", "route", "add", "default", "via", lab["GW_ADDR"]], timeout: 30).exitCode, 0)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 30)
+        let reconnected = try XCTUnwrap(events(session, "reconnected").last)
+        XCTAssertTrue((reconnected["after"] as? String ?? "").contains("default route was added"), "\(reconnected)")
+        XCTAssertTrue(try pingEventually(lab))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+
     func testKickedByTheGatewayIsReportedWithoutARetryLoop() throws {
         let lab = try start(["--extra", "dpd = 3"])
         let session = try connect(lab)
