@@ -65,31 +65,32 @@ final class ReconnectLabTests: LabTestCase {
         XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
     }
 
-    func testTheLocalAddressGoingAwayReconnectsAtOnce() throws {
-        // DPD 90 s (the default): only the netlink notice can explain a reconnect within seconds.
+    /// With DPD at its default (90 s), only the netlink notice can explain a reconnect within seconds.
+    private func assertReconnectsAtOnce(after commands: (LabGateway) -> [[String]], reason: String,
+                                        file: StaticString = #filePath, line: UInt = #line) throws {
         let lab = try start([])
         let session = try connect(lab, extra: ["--no-dtls"])
-        let device = lab["CLIENT_VETH"]
-        XCTAssertEqual(try lab.client(["ip", "addr", "del", "198.18.0.2/24", "dev", device], timeout: 30).exitCode, 0)
-        XCTAssertEqual(try lab.client(["ip", "addr", "add", "198.18.0.2/24", "dev", device], timeout: 30).exitCode, 0)
+        for command in commands(lab) {
+            XCTAssertEqual(try lab.client(command, timeout: 30).exitCode, 0, "\(command)", file: file, line: line)
+        }
         try session.waitForOutput(#""event":"reconnected""#, timeout: 30)
-        let reconnected = try XCTUnwrap(events(session, "reconnected").last)
-        XCTAssertTrue((reconnected["after"] as? String ?? "").contains("198.18.0.2"), "\(reconnected)")
-        XCTAssertTrue(try pingEventually(lab))
+        let reconnected = try XCTUnwrap(events(session, "reconnected").last, file: file, line: line)
+        XCTAssertTrue((reconnected["after"] as? String ?? "").contains(reason), "\(reconnected)", file: file, line: line)
+        XCTAssertTrue(try pingEventually(lab), file: file, line: line)
         session.signal(SIGTERM)
-        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0, file: file, line: line)
+    }
+
+    func testTheLocalAddressGoingAwayReconnectsAtOnce() throws {
+        try assertReconnectsAtOnce(after: { lab in [
+            ["ip", "addr", "del", "198.18.0.2/24", "dev", lab["CLIENT_VETH"]],
+            ["ip", "addr", "add", "198.18.0.2/24", "dev", lab["CLIENT_VETH"]],
+        ] }, reason: "198.18.0.2")
     }
 
     func testANewDefaultRouteReconnectsAtOnce() throws {
-        let lab = try start([])
-        let session = try connect(lab, extra: ["--no-dtls"])
-        XCTAssertEqual(try lab.client(["ip", "route", "add", "default", "via", lab["GW_ADDR"]], timeout: 30).exitCode, 0)
-        try session.waitForOutput(#""event":"reconnected""#, timeout: 30)
-        let reconnected = try XCTUnwrap(events(session, "reconnected").last)
-        XCTAssertTrue((reconnected["after"] as? String ?? "").contains("default route was added"), "\(reconnected)")
-        XCTAssertTrue(try pingEventually(lab))
-        session.signal(SIGTERM)
-        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+        try assertReconnectsAtOnce(after: { lab in [["ip", "route", "add", "default", "via", lab["GW_ADDR"]]] },
+                                   reason: "default route was added")
     }
 
     func testKickedByTheGatewayIsReportedWithoutARetryLoop() throws {
