@@ -44,6 +44,80 @@ final class TUIEndToEndLabTests: LabTestCase {
         XCTAssertEqual(try CommandRunner.run(["tmux", "send-keys", "-t", session!] + keys, timeout: 10).exitCode, 0)
     }
 
+    /// Starts the interface in tmux, in the client namespace, on `database`; `environment` is prepended.
+    private func openInterface(_ lab: LabGateway, database: String, arguments: String = "", environment: String = "") throws {
+        let name = "sg-tui-\(lab["LAB_ID"])"
+        session = name
+        XCTAssertEqual(try tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                                "\(environment) ip netns exec \(lab["CLIENT_NS"]) \(LabGateway.binary) --db \(database) \(arguments); "
+                                + "echo swiftgate exited with $?; sleep 600").exitCode, 0)
+        try waitFor("Gateways (1)")
+    }
+
+    /// Ctrl-C: the interface disconnects and exits 0.
+    private func quitWithControlC() throws {
+        try keys("C-c")
+        let after = try waitFor("swiftgate exited with")
+        XCTAssertTrue(after.contains("swiftgate exited with 0"), after)
+    }
+
+    func testConnectOnceCoversTheProfileDownloadAndStoresNoPin() throws {
+        // protocol phase 4 opens a second TLS session: a "once" decision must cover it without a second prompt.
+        let profileDirectory = NSTemporaryDirectory() + "sg-tui-profile-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: profileDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: profileDirectory) }
+        let profile = profileDirectory + "/profile.xml"
+        try "<AnyConnectProfile><ServerList><HostEntry><HostName>From Profile</HostName><HostAddress>198.18.0.1:4443</HostAddress></HostEntry></ServerList></AnyConnectProfile>"
+            .write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        let lab = try start(["--server-cert", "self-signed", "--extra", "user-profile = \(profile)"])
+        let database = lab.stateDirectory + "/tui.sqlite"
+        XCTAssertEqual(try lab.swiftgate(["gateways", "add", "lab", lab["URL"], "--user", "alice", "--group", "Engineering",
+                                          "--db", database]).exitCode, 0)
+        try openInterface(lab, database: database)
+        try keys("Enter")
+        try waitFor("Untrusted certificate: 198.18.0.1:4443")
+        try keys("o")
+        try waitFor("Username: alice")
+        try keys("Enter")
+        try waitFor("Password:")
+        try keys("-l", lab["ALICE_PASS"])
+        try keys("Enter")
+        let connected = try waitFor("carries data", timeout: 30)
+        XCTAssertFalse(connected.contains("Untrusted certificate"), "no second prompt for the download session")
+        try keys("p")
+        let timeline = try waitFor("4 Download")
+        XCTAssertTrue(timeline.split(separator: "\n").first { $0.contains("4 Download") }?.contains("done") ?? false, timeline)
+        try quitWithControlC()
+        let trust = try lab.swiftgate(["trust", "list", "--db", database])
+        XCTAssertTrue(trust.stdout.contains("No pinned certificates"), "once is not always: \(trust.stdout)")
+        XCTAssertTrue(try lab.swiftgate(["gateways", "list", "--db", database]).stdout.contains("From Profile"))
+    }
+
+    func testTheIdentityPickerOffersTheUsersCertificates() throws {
+        let lab = try start(["--extra", "enable-auth = certificate"])
+        let database = lab.stateDirectory + "/tui.sqlite"
+        let certificates = lab.stateDirectory + "/config/swiftgate/certs"
+        try FileManager.default.createDirectory(atPath: certificates, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: lab["CLIENT_CERT"], toPath: certificates + "/alice.pem")
+        try FileManager.default.copyItem(atPath: lab["CLIENT_KEY"], toPath: certificates + "/alice-key.pem")
+        XCTAssertEqual(try lab.swiftgate(["gateways", "add", "lab", lab["URL"], "--db", database]).exitCode, 0)
+        try openInterface(lab, database: database, arguments: "--cafile \(lab["CA_FILE"])",
+                          environment: "XDG_CONFIG_HOME=\(lab.stateDirectory)/config")
+        try keys("Enter")
+        let picker = try waitFor("Choose a client certificate")
+        XCTAssertTrue(picker.contains("CN=Swiftgate Lab Client CA"), "the CAs the gateway named: \(picker)")
+        XCTAssertTrue(picker.contains("alice.pem"))
+        try keys("Enter")
+        try waitFor("Choose a group")
+        try keys("Enter")
+        try waitFor("carries data", timeout: 30)
+        try quitWithControlC()
+        let show = try lab.swiftgate(["gateways", "show", "lab", "--db", database])
+        XCTAssertTrue(show.stdout.contains("alice.pem (key \(certificates)/alice-key.pem)"), "saved with the gateway: \(show.stdout)")
+    }
+
     func testConnectThroughTheInterfaceAndQuitCleanly() throws {
         let lab = try start(["--server-cert", "self-signed"])
         let database = lab.stateDirectory + "/tui.sqlite"
