@@ -1,5 +1,6 @@
 /// A colour from the 8/16-colour ANSI set, as theme files name it; `default` is the terminal's own.
-public enum ThemeColor: String, Sendable, CaseIterable, Codable {
+public enum ThemeColor: String, Sendable, CaseIterable, Codable, NamedValue {
+    static let kindName = "colour"
     case `default`
     case black, red, green, yellow, blue, magenta, cyan, white
     case brightBlack = "bright-black", brightRed = "bright-red", brightGreen = "bright-green"
@@ -14,12 +15,6 @@ public enum ThemeColor: String, Sendable, CaseIterable, Codable {
     }
 
     public init(from decoder: Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        guard let color = ThemeColor(rawValue: name) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown colour '\(name)' (known: \(Self.allCases.map(\.rawValue).joined(separator: ", ")))"))
-        }
-        self = color
+        self = try Self.decodeName(from: decoder)
     }
 }

@@ -61,6 +61,16 @@ final class TUIEndToEndLabTests: LabTestCase {
         XCTAssertTrue(after.contains("swiftgate exited with 0"), after)
     }
 
+    /// The username form (alice is typed in already), then the password: returns the connected screen.
+    private func logIn(_ lab: LabGateway) throws -> String {
+        try waitFor("Username: alice")
+        try keys("Enter")
+        try waitFor("Password:")
+        try keys("-l", lab["ALICE_PASS"])
+        try keys("Enter")
+        return try waitFor("carries data", timeout: 30)
+    }
+
     func testConnectOnceCoversTheProfileDownloadAndStoresNoPin() throws {
         // protocol phase 4 opens a second TLS session: a "once" decision must cover it without a second prompt.
         let profileDirectory = NSTemporaryDirectory() + "sg-tui-profile-" + UUID().uuidString.prefix(8)
@@ -79,12 +89,7 @@ final class TUIEndToEndLabTests: LabTestCase {
         try keys("Enter")
         try waitFor("Untrusted certificate: 198.18.0.1:4443")
         try keys("o")
-        try waitFor("Username: alice")
-        try keys("Enter")
-        try waitFor("Password:")
-        try keys("-l", lab["ALICE_PASS"])
-        try keys("Enter")
-        let connected = try waitFor("carries data", timeout: 30)
+        let connected = try logIn(lab)
         XCTAssertFalse(connected.contains("Untrusted certificate"), "no second prompt for the download session")
         try keys("p")
         let timeline = try waitFor("4 Download")
@@ -137,12 +142,7 @@ final class TUIEndToEndLabTests: LabTestCase {
         try keys("a")
         try waitFor("Choose a group")
         try keys("Down", "Down", "Enter")  // DEFAULT, Engineering, Sales: the third
-        try waitFor("Username: alice")
-        try keys("Enter")
-        try waitFor("Password:")
-        try keys("-l", lab["ALICE_PASS"])
-        try keys("Enter")
-        let connected = try waitFor("carries data", timeout: 30)
+        let connected = try logIn(lab)
         XCTAssertFalse(connected.contains(lab["ALICE_PASS"]), "the password is never on screen")
         try waitFor("DTLS channel ────")
         let ping = try lab.client(["ping", "-c", "2", "-W", "5", lab["VPN_GW_ADDR"]], timeout: 30)
