@@ -13,6 +13,9 @@ public enum EngineEvent: Sendable, Equatable {
     /// A new tunnel with the same session after a loss; `changed` says what differs (address, MTU) or is empty.
     case reconnected(after: String, changed: [String])
     case log(String)
+    /// Something the user should know that did not stop the connection: a value from the gateway that was
+    /// skipped, a weakened setting (`--allow-insecure-crypto`).
+    case warning(String)
     case error(code: Int32, message: String)
 
     public static func == (lhs: EngineEvent, rhs: EngineEvent) -> Bool {
@@ -28,6 +31,7 @@ public enum EngineEvent: Sendable, Equatable {
         case let (.disconnected(a), .disconnected(b)): return a == b
         case let (.reconnected(a1, a2), .reconnected(b1, b2)): return a1 == b1 && a2 == b2
         case let (.log(a), .log(b)): return a == b
+        case let (.warning(a), .warning(b)): return a == b
         case let (.error(a1, a2), .error(b1, b2)): return a1 == b1 && a2 == b2
         default: return false
         }

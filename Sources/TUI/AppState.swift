@@ -142,6 +142,8 @@ public struct AppState: Sendable, Equatable {
             append(LogLine(time: time, text: "reconnected after \(after)\(what)", level: .warning))
         case let .log(text):
             append(LogLine(time: time, text: text))
+        case let .warning(text):
+            append(LogLine(time: time, text: text, level: .warning))
         case let .error(code, message):
             lastError = ErrorRecord(code: code, message: message)
             if case .disconnected = status {} else { status = .failed(message: message) }

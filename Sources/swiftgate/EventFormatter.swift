@@ -69,6 +69,8 @@ struct EventFormatter {
             return ("reconnected", [("after", .string(after)), ("changed", .list(changed.map(EventValue.string)))])
         case .log(let message):
             return ("log", [("message", .string(message))])
+        case .warning(let message):
+            return ("warning", [("message", .string(message))])
         case .error(let code, let message):
             return ("error", [("code", .int(Int(code))), ("message", .string(message))])
         }
@@ -91,6 +93,8 @@ struct EventFormatter {
             return "[\(clock)] \(fields.kind): " + fields.values.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
         case .log(let message):
             return "[\(clock)] \(message)"
+        case .warning(let message):
+            return "[\(clock)] warning: \(message)"
         case .error(let code, let message):
             return "[\(clock)] error (exit \(code)): \(message)"
         }

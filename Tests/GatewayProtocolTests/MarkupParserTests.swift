@@ -87,11 +87,11 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertNoThrow(try MarkupParser.parse(Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a/>".utf8)))
     }
 
-    func testEmptySplitRouteIsATypedError() {
+    func testEmptySplitRouteIsSkipped() throws {
         // connect target: `X-CSTP-Split-Include:` with an empty value indexed an empty array.
         XCTAssertNil(IPv4Network(parsing: ""))
-        XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "")]))) {
-            XCTAssertEqual($0 as? TunnelConfigurationError, .badRoute(""))
-        }
+        let config = try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "")]))
+        XCTAssertEqual(config.splitInclude, [])
+        XCTAssertEqual(config.warnings, ["ignored X-CSTP-Split-Include '': not addr/mask"])
     }
 }

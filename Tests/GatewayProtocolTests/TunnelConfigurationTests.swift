@@ -55,17 +55,65 @@ final class TunnelConfigurationTests: XCTestCase {
         XCTAssertEqual(config.proxyPAC, "http://pac/")
     }
 
-    func testBadValuesAreTypedErrors() {
+    func testNoAddressIsTheOnlyError() {
         XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-MTU", "1400")]))) {
             XCTAssertEqual($0 as? TunnelConfigurationError, .noAddress)
         }
-        XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "10.0.0.0/255.0.255.0")]))) {
-            XCTAssertEqual($0 as? TunnelConfigurationError, .badRoute("10.0.0.0/255.0.255.0"))
-        }
-        XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-DPD", "soon")]))) {
-            XCTAssertEqual($0 as? TunnelConfigurationError, .badValue("X-CSTP-DPD", "soon"))
-        }
-        XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-MTU", "70000")])))
+    }
+
+    /// One odd value is skipped with a warning; the rest of the reply still configures the tunnel.
+    func testOddRoutesAndTimersAreSkippedWithWarnings() throws {
+        let config = try TunnelConfiguration(headers: HTTPHeaders([
+            ("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "10.0.0.0/abc"),
+            ("X-CSTP-Split-Include", "10.1.0.0/255.255.0.0"), ("X-CSTP-Split-Exclude", "10.0.0.0/255.0.255.0"),
+            ("X-CSTP-Split-Include", ""), ("X-CSTP-Keepalive", "abc"), ("X-CSTP-DPD", "30"), ("X-CSTP-DPD", "soon"),
+            ("X-CSTP-Rekey-Time", "99999999999999999999"), ("X-CSTP-Idle-Timeout", "-5"),
+            ("X-DTLS-Port", "70000"), ("X-CSTP-MTU", "70000"), ("X-DTLS-MTU", "12"), ("X-CSTP-Base-MTU", "x"),
+        ]))
+        XCTAssertEqual(config.ipv4Address, "10.0.0.1")
+        XCTAssertEqual(config.splitInclude.map(\.description), ["10.1.0.0/16"])
+        XCTAssertEqual(config.splitExclude, [])
+        XCTAssertNil(config.keepalive)
+        XCTAssertEqual(config.dpd, 30, "a later odd value does not erase a good one")
+        XCTAssertNil(config.rekeyTime)
+        XCTAssertNil(config.idleTimeout)
+        XCTAssertNil(config.dtls.port, "no DTLS rather than a wrong port")
+        XCTAssertNil(config.mtu)
+        XCTAssertNil(config.dtls.mtu)
+        XCTAssertNil(config.baseMTU)
+        XCTAssertEqual(config.warnings.count, 11)
+        XCTAssertTrue(config.warnings.contains("ignored X-CSTP-Split-Include '10.0.0.0/abc': not addr/mask"))
+        XCTAssertTrue(config.warnings.contains("ignored X-CSTP-Keepalive 'abc': not a number of seconds or bytes"))
+        XCTAssertTrue(config.warnings.contains("ignored X-DTLS-Port 70000: not a port; no DTLS"))
+    }
+
+    func testWarningsAreBoundedAndShowNoControlCharacters() throws {
+        var headers: [(String, String)] = [("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Keepalive", "1\u{1b}[2J\u{7}")]
+        for index in 0..<100 { headers.append(("X-CSTP-Split-Include", "10.\(index).0.0/zz")) }
+        let config = try TunnelConfiguration(headers: HTTPHeaders(headers))
+        XCTAssertEqual(config.warnings.first, "ignored X-CSTP-Keepalive '1?[2J?': not a number of seconds or bytes")
+        XCTAssertEqual(config.warnings.count, TunnelConfiguration.maxWarnings + 1)
+        XCTAssertEqual(config.warnings.last, "and 81 more odd values, skipped as well")
+    }
+
+    /// An ASA sends one header per split-tunnel ACL entry (issue 10, item 12): 600 of them parse, through the
+    /// HTTP parser's limits too.
+    func testSixHundredSplitIncludes() throws {
+        var text = "HTTP/1.1 200 CONNECTED\r\nX-CSTP-Version: 1\r\nX-CSTP-Address: 10.200.0.5\r\n"
+            + "X-CSTP-Netmask: 255.255.0.0\r\n"
+        for index in 0..<600 { text += "X-CSTP-Split-Include: 10.\(index / 256).\(index % 256).0/255.255.255.0\r\n" }
+        text += "X-CSTP-Keepalive: 20\r\nX-CSTP-DPD: 30\r\n\r\n"
+        var parser = HTTPResponseParser(limits: .standard, requestMethod: "CONNECT")
+        let response = try XCTUnwrap(try parser.feed(Array(text.utf8)))
+        let config = try TunnelConfiguration(headers: response.headers)
+        XCTAssertEqual(config.splitInclude.count, 600)
+        XCTAssertEqual(config.splitInclude.last?.description, "10.2.87.0/24")
+        XCTAssertEqual(config.keepalive, 20)
+        XCTAssertEqual(config.warnings, [])
+        let env = ScriptEnvironment(reason: "connect", configuration: config, tunDevice: "tun0", gatewayAddress: "1.2.3.4",
+                                    pid: 1, mtu: 1400).variables
+        XCTAssertEqual(env["CISCO_SPLIT_INC"], "600")
+        XCTAssertEqual(env["CISCO_SPLIT_INC_599_ADDR"], "10.2.87.0")
     }
 
     func testScriptEnvironment() throws {

@@ -23,8 +23,14 @@ seed() { # TARGET DIR
 	profile) printf '%s' '<AnyConnectProfile><ServerList><HostEntry><HostName>a</HostName><HostAddress>h</HostAddress><UserGroup>g</UserGroup></HostEntry></ServerList></AnyConnectProfile>' >"$dir/seed.xml" ;;
 	http) printf 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello' >"$dir/len"
 		printf 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n0\r\n\r\n' >"$dir/chunked"
-		printf 'HTTP/1.1 200 CONNECTED\r\nX-CSTP-MTU: 1434\r\n\r\nSTF\x01\x00\x00\x07\x00' >"$dir/connect" ;;
-	connect) printf 'X-CSTP-Address: 198.19.0.50\nX-CSTP-Netmask: 255.255.255.0\nX-CSTP-Split-Include: 198.19.0.0/255.255.255.0\nX-CSTP-MTU: 1434\nX-DTLS-Port: 4443\nX-DTLS-CipherSuite: PSK-NEGOTIATE\nX-DTLS-App-ID: d0c2\nX-DTLS-Session-ID: 6aa85e848edcf1ff5117292aaaa507f0485192f4e2103a4b3447f005d19055ec\n' >"$dir/ocserv" ;;
+		printf 'HTTP/1.1 200 CONNECTED\r\nX-CSTP-MTU: 1434\r\n\r\nSTF\x01\x00\x00\x07\x00' >"$dir/connect"
+		# An ASA's reply: one header per split-tunnel entry, 600 of them (issue 10, item 12).
+		{ printf 'HTTP/1.1 200 CONNECTED\r\nX-CSTP-Address: 10.200.0.5\r\n'
+		  for i in $(seq 0 599); do printf 'X-CSTP-Split-Include: 10.%d.%d.0/255.255.255.0\r\n' $((i / 256)) $((i % 256)); done
+		  printf 'X-CSTP-Keepalive: 20\r\n\r\n'; } >"$dir/asa-split-600" ;;
+	connect) printf 'X-CSTP-Address: 198.19.0.50\nX-CSTP-Netmask: 255.255.255.0\nX-CSTP-Split-Include: 198.19.0.0/255.255.255.0\nX-CSTP-MTU: 1434\nX-DTLS-Port: 4443\nX-DTLS-CipherSuite: PSK-NEGOTIATE\nX-DTLS-App-ID: d0c2\nX-DTLS-Session-ID: 6aa85e848edcf1ff5117292aaaa507f0485192f4e2103a4b3447f005d19055ec\n' >"$dir/ocserv"
+		# Odd values an ASA may send: each is skipped with a warning, never fatal (issue 10, item 12).
+		printf 'X-CSTP-Address: 10.0.0.1\nX-CSTP-Split-Include: 10.0.0.0/abc\nX-CSTP-Split-Exclude: 10.0.0.0/255.0.255.0\nX-CSTP-Keepalive: abc\nX-CSTP-DPD: 99999999999999999999\nX-CSTP-MTU: 70000\nX-DTLS-MTU: 12\nX-DTLS-Port: 0\nX-CSTP-Split-Include:\nX-CSTP-Idle-Timeout: -1\n' >"$dir/asa-odd" ;;
 	cstp) printf 'STF\x01\x00\x04\x00\x00\x45\x00\x00\x14STF\x01\x00\x00\x03\x00' >"$dir/frames" ;;
 	esac
 }

@@ -17,6 +17,9 @@ public struct HTTPResponseParser: Sendable {
     private var state = State.head
     private var buffer: [UInt8] = []
     private var response: HTTPResponse?
+    /// How far the head has been searched for its blank line, so a head trickling in byte by byte costs linear
+    /// time, not quadratic.
+    private var searched = 0
 
     /// `requestMethod` matters: a 2xx answer to CONNECT, and any answer to HEAD, has no body.
     public init(limits: HTTPLimits = .standard, requestMethod: String = "GET") {
@@ -56,10 +59,12 @@ public struct HTTPResponseParser: Sendable {
         while true {
             switch state {
             case .head:
-                guard let end = Self.find(Self.crlfcrlf, in: buffer) else {
+                guard let end = Self.find(Self.crlfcrlf, in: buffer, from: max(0, searched - 3)) else {
                     if buffer.count > limits.maxHeaderBytes { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
+                    searched = buffer.count
                     return nil
                 }
+                searched = 0
                 guard end <= limits.maxHeaderBytes else { throw .headersTooLarge(limit: limits.maxHeaderBytes) }
                 let head = String(decoding: buffer[0..<end], as: UTF8.self)
                 buffer.removeFirst(end + 4)
@@ -164,9 +169,9 @@ public struct HTTPResponseParser: Sendable {
     private static let crlf: [UInt8] = [13, 10]
     private static let crlfcrlf: [UInt8] = [13, 10, 13, 10]
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        var index = 0
+        var index = start
         let last = haystack.count - needle.count
         while index <= last {
             if haystack[index] == needle[0] {
