@@ -42,6 +42,7 @@ extension ConnectionEngine {
     /// Brings the tunnel up over TLS and runs it until it ends; the tun and the script's changes are undone
     /// on every path out.
     public func runTunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
+        warnIfInsecureCrypto()
         do {
             return try await tunnel(session, settings: settings)
         } catch {

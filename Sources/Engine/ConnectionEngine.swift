@@ -31,6 +31,8 @@ public actor ConnectionEngine {
     var knownTunMTU: Int?
     /// The group to log in to again after a refused cookie: the one chosen the first time.
     var preferredGroup: String?
+    /// The `--allow-insecure-crypto` warning went out for this attempt.
+    var warnedInsecureCrypto = false
 
     public init(options: ConnectOptions, frontEnd: any FrontEnd) {
         self.options = options
@@ -63,6 +65,7 @@ public actor ConnectionEngine {
     }
 
     private func runAuthentication() async throws(EngineError) -> AuthenticatedSession {
+        warnIfInsecureCrypto()
         startPhase(.tls)
         try await loadIdentity()
         var client = try await openChannel()
@@ -153,6 +156,13 @@ public actor ConnectionEngine {
                                             remoteAddress: address)
             }
         }
+    }
+
+    /// Weakened TLS is never silent: one warning per attempt, before the first connection.
+    func warnIfInsecureCrypto() {
+        guard options.tls.allowInsecureCrypto, !warnedInsecureCrypto else { return }
+        warnedInsecureCrypto = true
+        emit(.warning(TLSConfiguration.insecureCryptoWarning))
     }
 
     /// Where the key of a chosen certificate file is: in the file itself, or beside it.

@@ -36,9 +36,13 @@ public final class TLSClient: @unchecked Sendable {
             Glibc.close(tcp.descriptor)
             throw .tls(OpenSSLErrorQueue.drainedDescription(default: "cannot create a TLS context"))
         }
-        _ = COpenSSL_SSL_CTX_set_min_proto_version(context, TLS1_2_VERSION)
-        _ = SSL_CTX_set_options(context, COpenSSL_SSL_OP_NO_COMPRESSION() | COpenSSL_SSL_OP_NO_RENEGOTIATION()
-                                    | COpenSSL_SSL_OP_IGNORE_UNEXPECTED_EOF())
+        do {
+            try configuration.apply(to: context)
+        } catch {
+            SSL_CTX_free(context)
+            Glibc.close(tcp.descriptor)
+            throw error
+        }
         SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
         guard let ssl = SSL_new(context) else {
             SSL_CTX_free(context)

@@ -28,8 +28,15 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(help: "Extra trust anchors (PEM file).")
     var cafile: String?
 
-    @Option(name: .customLong("servercert"), help: "Accept the certificate with this pin (pin-sha256:…); repeatable.")
+    @Option(name: .customLong("servercert"), help: ArgumentHelp(
+        "Accept only the certificate with this pin; repeatable.",
+        discussion: "pin-sha256:BASE64, sha256:HEX or sha1:HEX of its public key, or the SHA-1 of the certificate "
+            + "in hex (as openconnect takes them; hex in any case, colons between pairs allowed). Always the whole value."))
     var serverCerts: [String] = []
+
+    @Flag(name: .customLong("allow-insecure-crypto"),
+          help: "For old headends only: allow TLS 1.0/1.1, 3DES, SHA-1 signatures and legacy renegotiation (warned).")
+    var allowInsecureCrypto = false
 
     @Option(help: "Client certificate (PEM), sent when the gateway asks for one.")
     var certificate: String?
@@ -92,8 +99,15 @@ struct ConnectCommand: AsyncParsableCommand {
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("--cafile \(caFile): no readable file there")
         }
+        for pin in serverCerts {
+            do { _ = try ServerPin(parsing: pin) } catch {
+                throw ValidationError("--servercert \(pin.prefix(80)): \(error)")
+            }
+        }
+        var tls = TLSConfiguration(caFile: caFile)
+        tls.allowInsecureCrypto = allowInsecureCrypto
         var options = ConnectOptions(url: url, group: group ?? target.gateway?.defaultGroup, userAgent: useragent,
-                                     tls: TLSConfiguration(caFile: caFile), serverPins: serverCerts)
+                                     tls: tls, serverPins: serverCerts)
         options.clientCertificate = certificate ?? target.gateway?.certificatePath
         options.clientKey = key ?? target.gateway?.keyPath
         options.gatewayName = target.name

@@ -38,15 +38,10 @@ public struct CertificateReport: Sendable, Equatable, Codable {
     /// The chain validated against the trust anchors and the certificate names the host.
     public var isValid: Bool { reasons.isEmpty }
 
-    /// Whether a user-given pin names this certificate. Forms (protocol.md §6.3): `pin-sha256:<base64>` (case
-    /// matters), `sha256:<hex>` and `sha1:<hex>` of the SPKI, a bare hex SHA-1 of the DER. Unlike openconnect,
-    /// a prefix is not enough: four base64 characters are 24 bits, which an attacker can grind in seconds.
+    /// Whether a user-given pin names this certificate, in any form `ServerPin` reads; a value that is not a
+    /// complete pin names nothing.
     public func matches(pin candidate: String) -> Bool {
-        let text = candidate.trimmingSpaces
-        let lower = text.lowercased()
-        if text.hasPrefix("pin-sha256:") { return text == pin }
-        if lower.hasPrefix("sha256:") { return lower.dropFirst(7) == spkiSHA256Hex.lowercased() }
-        if lower.hasPrefix("sha1:") { return lower.dropFirst(5) == spkiSHA1Hex.lowercased() }
-        return lower == sha1.lowercased()
+        guard let pin = try? ServerPin(parsing: candidate) else { return false }
+        return pin.matches(self)
     }
 }
