@@ -10,6 +10,8 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/bio.h>
+#include <openssl/pkcs12.h>
+#include <openssl/provider.h>
 
 static inline long COpenSSL_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return SSL_set_tlsext_host_name(ssl, name);
@@ -68,6 +70,24 @@ static inline int COpenSSL_GENERAL_NAME_type(const GENERAL_NAME *name) { return 
 static inline const ASN1_STRING *COpenSSL_GENERAL_NAME_string(const GENERAL_NAME *name) {
     return (name->type == GEN_DNS || name->type == GEN_IPADD || name->type == GEN_EMAIL || name->type == GEN_URI)
         ? (const ASN1_STRING *)name->d.ia5 : NULL;
+}
+
+/// Client certificate chains (SSL_add1_chain_cert is a macro over SSL_ctrl).
+static inline int COpenSSL_SSL_add1_chain_cert(SSL *ssl, X509 *certificate) {
+    return (int)SSL_add1_chain_cert(ssl, certificate);
+}
+static inline void COpenSSL_sk_X509_free_shallow(STACK_OF(X509) *sk) { sk_X509_free(sk); }
+/// Empties the error queue; 1 when one of the errors said an algorithm is not available (OpenSSL 3 without its
+/// legacy provider, reading RC2/3DES), so the caller can load the provider and try again.
+static inline int COpenSSL_drain_errors_unsupported(void) {
+    int unsupported = 0;
+    unsigned long e;
+    while ((e = ERR_get_error()) != 0) {
+        int reason = ERR_GET_REASON(e);
+        if (reason == ERR_R_UNSUPPORTED || reason == ERR_R_FETCH_FAILED
+            || (ERR_GET_LIB(e) == ERR_LIB_EVP && reason == EVP_R_UNSUPPORTED_ALGORITHM)) unsupported = 1;
+    }
+    return unsupported;
 }
 
 #endif

@@ -12,9 +12,12 @@ public struct ConnectOptions: Sendable {
     public var serverPins: [String]
     /// The saved gateway this attempt belongs to (key for its profile and groups), if any.
     public var gatewayName: String?
-    /// `--certificate` / `--key` (PEM): the client identity offered when the gateway asks for one.
+    /// `--certificate` / `--key`: the client identity offered when the gateway asks for one (PEM with its
+    /// intermediates, or PKCS#12).
     public var clientCertificate: String?
     public var clientKey: String?
+    /// `--key-password`: the passphrase of the key or of the PKCS#12 file; nil: asked when needed.
+    public var clientKeyPassword: Secret?
     public var store: (any SessionStore)?
     /// Where the engine tells its story at debug level (HTTP exchanges, with every credential redacted).
     public var logger = Logger(label: "swiftgate.engine")

@@ -84,7 +84,12 @@ public actor ConnectionEngine {
         if !client.requestedCANames.isEmpty {
             tlsDetail.append(("client_ca_names", .list(client.requestedCANames.map(EventValue.string))))
         }
-        if let identity { tlsDetail.append(("client_certificate", .string(identity.subject))) }
+        if let identity {
+            tlsDetail.append(("client_certificate", .string(identity.subject)))
+            if !identity.chainSubjects.isEmpty {
+                tlsDetail.append(("client_chain", .list(identity.chainSubjects.map(EventValue.string))))
+            }
+        }
         emitPhase(.tls, .done, detail: tlsDetail)
 
         var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
@@ -175,23 +180,31 @@ public actor ConnectionEngine {
         return path
     }
 
-    /// Loads `--certificate`/`--key` (or a file chosen at the prompt), asking the front end for the passphrase
-    /// of an encrypted key.
+    /// Loads `--certificate`/`--key` (or a file chosen at the prompt): PEM (leaf, intermediates, key) or PKCS#12.
+    /// A passphrase comes from `--key-password`, or is asked of the front end like a form answer.
     private func loadIdentity(certificate chosen: String? = nil, key chosenKey: String? = nil) async throws(EngineError) {
         guard identity == nil, let certificate = chosen ?? options.clientCertificate else { return }
-        let keyPath = chosenKey ?? options.clientKey ?? Self.keyFile(beside: certificate)
-        var passphrase: Secret?
-        if ClientIdentity.isKeyEncrypted(path: keyPath) {
+        let pkcs12 = ClientIdentity.isPKCS12(path: certificate)
+        let keyPath = pkcs12 ? certificate : chosenKey ?? options.clientKey ?? Self.keyFile(beside: certificate)
+        var passphrase = options.clientKeyPassword
+        let locked = pkcs12 ? ClientIdentity.pkcs12NeedsPassword(path: certificate) : ClientIdentity.isKeyEncrypted(path: keyPath)
+        if passphrase == nil, locked {
             let name = keyPath.split(separator: "/").last.map(String.init) ?? keyPath
-            let form = AuthForm(authID: "key-passphrase", message: "The private key \(name) is encrypted.",
+            let message = pkcs12 ? "The certificate file \(name) is protected by a password."
+                : "The private key \(name) is encrypted."
+            let form = AuthForm(authID: "key-passphrase", message: message,
                                 fields: [FormField(kind: .password, name: "passphrase", label: "Passphrase for \(name):")])
             guard let answer = await frontEnd.fillForm(form)?["passphrase"] else {
-                throw .usage("the key \(keyPath) is encrypted and no passphrase was given")
+                throw .usage("\(keyPath) is protected by a password and none was given (--key-password, or answer the prompt)")
             }
             passphrase = answer
         }
         do {
-            identity = try ClientIdentity(certificatePath: certificate, keyPath: keyPath, passphrase: passphrase)
+            if pkcs12 {
+                identity = try ClientIdentity(pkcs12Path: certificate, password: passphrase)
+            } else {
+                identity = try ClientIdentity(certificatePath: certificate, keyPath: keyPath, passphrase: passphrase)
+            }
         } catch {
             throw .usage(error.description)
         }

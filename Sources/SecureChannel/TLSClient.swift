@@ -51,8 +51,14 @@ public final class TLSClient: @unchecked Sendable {
         }
         _ = SSL_set_fd(ssl, tcp.descriptor)
         if let identity = configuration.identity {
-            _ = SSL_use_certificate(ssl, identity.certificate)
-            _ = SSL_use_PrivateKey(ssl, identity.key)
+            do {
+                try identity.install(on: ssl)
+            } catch {
+                SSL_free(ssl)
+                SSL_CTX_free(context)
+                Glibc.close(tcp.descriptor)
+                throw error
+            }
         }
         if !IPAddressText.isNumeric(host) {
             _ = COpenSSL_SSL_set_tlsext_host_name(ssl, host)  // SNI is for names only (RFC 6066 §3)

@@ -38,11 +38,17 @@ struct ConnectCommand: AsyncParsableCommand {
           help: "For old headends only: allow TLS 1.0/1.1, 3DES, SHA-1 signatures and legacy renegotiation (warned).")
     var allowInsecureCrypto = false
 
-    @Option(help: "Client certificate (PEM), sent when the gateway asks for one.")
+    @Option(help: ArgumentHelp("Client certificate, sent when the gateway asks for one: PEM or PKCS#12 (.p12/.pfx).",
+                               discussion: "A PEM file may hold the intermediates after the certificate (and the key); "
+                                   + "they are sent as the chain."))
     var certificate: String?
 
     @Option(help: "Private key of --certificate (PEM); an encrypted key's passphrase is read like a form answer.")
     var key: String?
+
+    @Option(name: .customLong("key-password"),
+            help: "Passphrase of the key or of the PKCS#12 file (visible to other local users in ps: prefer the prompt).")
+    var keyPassword: String?
 
     @Flag(name: .customLong("cookie-on-stdin"), help: "Skip the login: read a webvpn cookie (from --authenticate) from stdin.")
     var cookieOnStdin = false
@@ -110,6 +116,7 @@ struct ConnectCommand: AsyncParsableCommand {
                                      tls: tls, serverPins: serverCerts)
         options.clientCertificate = certificate ?? target.gateway?.certificatePath
         options.clientKey = key ?? target.gateway?.keyPath
+        options.clientKeyPassword = keyPassword.map(Secret.init)
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)

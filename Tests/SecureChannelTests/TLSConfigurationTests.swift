@@ -1,0 +1,49 @@
+import COpenSSL
+import GatewayProtocol
+import SecureChannel
+import XCTest
+
+/// `--allow-insecure-crypto` (issue 10, item 11): off by default; on, it reaches a TLS 1.1-only headend.
+final class TLSConfigurationTests: XCTestCase {
+    func testDefaultsAreStrict() throws {
+        let configuration = TLSConfiguration()
+        XCTAssertFalse(configuration.allowInsecureCrypto)
+        XCTAssertEqual(configuration.minimumVersion, .tls1_2)
+        XCTAssertNil(configuration.securityLevel)
+        XCTAssertNil(configuration.cipherList)
+        let applied = try configuration.appliedContextSummary()
+        XCTAssertEqual(applied.minimumVersion, TLS1_2_VERSION)
+        XCTAssertFalse(applied.legacyServerConnect)
+        XCTAssertGreaterThanOrEqual(applied.securityLevel, 1)
+    }
+
+    func testInsecureCryptoLowersEverythingItSays() throws {
+        var configuration = TLSConfiguration()
+        configuration.allowInsecureCrypto = true
+        let applied = try configuration.appliedContextSummary()
+        XCTAssertEqual(applied.minimumVersion, TLS1_VERSION)
+        XCTAssertEqual(applied.securityLevel, 0)
+        XCTAssertTrue(applied.legacyServerConnect)
+        XCTAssertTrue(TLSConfiguration.insecureCryptoWarning.contains("--allow-insecure-crypto"))
+    }
+
+    func testATLS11HeadendNeedsInsecureCrypto() throws {
+        let pki = try TestPKI()
+        let strictServer = try TestTLSServer(certificate: pki.path("server.pem"), key: pki.path("server.key"),
+                                             maxVersion: TLS1_1_VERSION)
+        XCTAssertThrowsError(try TLSClient.connect(host: "127.0.0.1", port: strictServer.port,
+                                                   configuration: TLSConfiguration(useSystemTrust: false))) {
+            guard case .tls = $0 as? SecureChannelError else { return XCTFail("\($0)") }
+        }
+        XCTAssertEqual(strictServer.result()?.handshake, false)
+
+        let server = try TestTLSServer(certificate: pki.path("server.pem"), key: pki.path("server.key"),
+                                       maxVersion: TLS1_1_VERSION)
+        var configuration = TLSConfiguration(caFile: pki.path("root.pem"), useSystemTrust: false)
+        configuration.allowInsecureCrypto = true
+        let client = try TLSClient.connect(host: "127.0.0.1", port: server.port, configuration: configuration)
+        XCTAssertEqual(client.protocolVersion, "TLSv1.1")
+        XCTAssertEqual(server.result()?.handshake, true)
+        client.close()
+    }
+}
