@@ -16,13 +16,18 @@ public struct Gateway: Sendable, Hashable {
     /// Client identity, as paths to PEM files; the files themselves stay where the user keeps them.
     public var certificatePath: String?
     public var keyPath: String?
+    /// What Swiftgate reports to this gateway (`--version-string`, `--os`, `--local-hostname`); nil: the default.
+    public var versionString: String?
+    public var reportedOS: String?
+    public var localHostname: String?
     /// Maintained by the store: set when first saved, and on every save. Values passed in are ignored.
     public internal(set) var createdAt: Date
     public internal(set) var updatedAt: Date
 
     public init(name: String, url: String, defaultGroup: String? = nil, username: String? = nil,
                 dtlsMode: String? = nil, source: GatewaySource = .manual, profileOrigin: String? = nil,
-                certificatePath: String? = nil, keyPath: String? = nil) {
+                certificatePath: String? = nil, keyPath: String? = nil, versionString: String? = nil,
+                reportedOS: String? = nil, localHostname: String? = nil) {
         self.name = name
         self.url = url
         self.defaultGroup = defaultGroup
@@ -32,6 +37,9 @@ public struct Gateway: Sendable, Hashable {
         self.profileOrigin = profileOrigin
         self.certificatePath = certificatePath
         self.keyPath = keyPath
+        self.versionString = versionString
+        self.reportedOS = reportedOS
+        self.localHostname = localHostname
         // Placeholders until saved; the store replaces both.
         self.createdAt = Date(timeIntervalSince1970: 0)
         self.updatedAt = Date(timeIntervalSince1970: 0)
@@ -45,7 +53,8 @@ public struct Gateway: Sendable, Hashable {
         }
         self.init(name: row["name"], url: row["url"], defaultGroup: row["defaultGroup"], username: row["username"],
                   dtlsMode: row["dtlsMode"], source: source, profileOrigin: row["profileOrigin"],
-                  certificatePath: row["certificatePath"], keyPath: row["keyPath"])
+                  certificatePath: row["certificatePath"], keyPath: row["keyPath"],
+                  versionString: row["versionString"], reportedOS: row["reportedOS"], localHostname: row["localHostname"])
         createdAt = row["createdAt"]
         updatedAt = row["updatedAt"]
     }

@@ -75,6 +75,15 @@ enum StoreSchema {
                 CREATE INDEX connection_on_gatewayName ON connection(gatewayName);
                 """)
         }
+        migrator.registerMigration("v2-reported-identity") { db in
+            // What Swiftgate tells this gateway it is (issue 10, item 9: DAP rules on ASAs match on them); NULL
+            // means the built-in default, so a later default reaches every gateway that did not pin one.
+            try db.execute(sql: """
+                ALTER TABLE gateway ADD COLUMN versionString TEXT;
+                ALTER TABLE gateway ADD COLUMN reportedOS TEXT;
+                ALTER TABLE gateway ADD COLUMN localHostname TEXT;
+                """)
+        }
         return migrator
     }
 

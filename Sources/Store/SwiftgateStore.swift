@@ -92,6 +92,8 @@ public final class SwiftgateStore: Sendable {
                 """, arguments: [gateway.name, gateway.url, gateway.defaultGroup, gateway.username, gateway.dtlsMode,
                                  gateway.source.rawValue, gateway.profileOrigin, gateway.certificatePath,
                                  gateway.keyPath, date, date])
+            try db.execute(sql: "UPDATE gateway SET versionString = ?, reportedOS = ?, localHostname = ? WHERE name = ?",
+                           arguments: [gateway.versionString, gateway.reportedOS, gateway.localHostname, gateway.name])
             guard let saved = try Self.fetchGateway(db, gateway.name) else {
                 throw StoreError.unknownGateway(name: gateway.name)
             }

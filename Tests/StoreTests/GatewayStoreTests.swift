@@ -7,7 +7,8 @@ final class GatewayStoreTests: StoreTestCase {
     private func fullGateway(_ name: String = "corp") -> Gateway {
         Gateway(name: name, url: "https://vpn.example.com/eng", defaultGroup: "eng", username: "ann",
                 dtlsMode: "psk", source: .profile, profileOrigin: "hq",
-                certificatePath: "/home/ann/.certs/ann.pem", keyPath: "/home/ann/.certs/ann.key")
+                certificatePath: "/home/ann/.certs/ann.pem", keyPath: "/home/ann/.certs/ann.key",
+                versionString: "4.10.07061", reportedOS: "win", localHostname: "LAPTOP-7")
     }
 
     func testGatewayRoundTripsEveryField() throws {
@@ -32,6 +33,22 @@ final class GatewayStoreTests: StoreTestCase {
         XCTAssertNil(lab.profileOrigin)
         XCTAssertNil(lab.certificatePath)
         XCTAssertNil(lab.keyPath)
+        XCTAssertNil(lab.versionString)
+        XCTAssertNil(lab.reportedOS)
+        XCTAssertNil(lab.localHostname)
+    }
+
+    /// The reported identity is saved per gateway, and cleared again by saving nil (back to the defaults).
+    func testReportedIdentityRoundTripsAndClears() throws {
+        let store = try makeStore()
+        var gateway = try store.saveGateway(Gateway(name: "asa", url: "https://asa.example.com", versionString: "5.1.6.103",
+                                                    reportedOS: "mac-intel", localHostname: "ann-mbp"))
+        XCTAssertEqual([gateway.versionString, gateway.reportedOS, gateway.localHostname], ["5.1.6.103", "mac-intel", "ann-mbp"])
+        gateway.reportedOS = nil
+        gateway.versionString = "4.10.08029"
+        try store.saveGateway(gateway)
+        let reread = try XCTUnwrap(store.gateway(named: "asa"))
+        XCTAssertEqual([reread.versionString, reread.reportedOS, reread.localHostname], ["4.10.08029", nil, "ann-mbp"])
     }
 
     func testSavingAnExistingNameUpdatesItKeepingCreatedAt() throws {

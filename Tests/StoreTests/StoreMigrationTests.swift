@@ -48,6 +48,20 @@ final class StoreMigrationTests: StoreTestCase {
                 XCTAssertEqual(last.transport, .dtls)
                 XCTAssertEqual(last.bytesOut, 200)
             }),
+            HistoricalStep(migration: "v2-reported-identity", seed: { db in
+                try db.execute(sql: """
+                    INSERT INTO gateway (id, name, url, source, createdAt, updatedAt, versionString, reportedOS,
+                                         localHostname)
+                    VALUES (2, 'asa', 'https://asa.example.com', 'manual', '2025-02-01 00:00:00.000',
+                            '2025-02-01 00:00:00.000', '4.10.07061', 'win', 'LAPTOP-7');
+                    """)
+            }, verify: { store in
+                let asa = try XCTUnwrap(store.gateway(named: "asa"))
+                XCTAssertEqual([asa.versionString, asa.reportedOS, asa.localHostname], ["4.10.07061", "win", "LAPTOP-7"])
+                let corp = try XCTUnwrap(store.gateway(named: "corp"))
+                XCTAssertEqual([corp.versionString, corp.reportedOS, corp.localHostname], [nil, nil, nil],
+                               "a gateway saved before v2 reports the defaults")
+            }),
         ]
     }
 
