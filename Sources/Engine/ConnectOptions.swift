@@ -1,3 +1,4 @@
+import Glibc
 import GatewayProtocol
 import Logging
 import SecureChannel
@@ -7,6 +8,8 @@ public struct ConnectOptions: Sendable {
     public var url: GatewayURL
     public var group: String?
     public var userAgent: String
+    /// What the gateway is told about this client (`--version-string`, `--os`, `--local-hostname`).
+    public var reportedIdentity = ReportedIdentity(hostname: ReportedIdentity.usableHostname(ConnectOptions.systemHostname()))
     public var tls: TLSConfiguration
     /// `--servercert`: when given, the certificate must match one of these, valid or not (as openconnect).
     public var serverPins: [String]
@@ -32,5 +35,12 @@ public struct ConnectOptions: Sendable {
         self.serverPins = serverPins
         self.gatewayName = gatewayName
         self.store = store
+    }
+
+    /// The kernel's host name (uname's nodename), or nil.
+    public static func systemHostname() -> String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return nil }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -153,7 +153,7 @@ extension ConnectionEngine {
         let mtus = ConnectRequestBuilder.mtus(pathMTU: client.pathMTU, serverIsIPv6: client.isIPv6)
         let masterSecret = settings.offerDTLS ? SecureRandom.bytes(48) : nil
         let builder = ConnectRequestBuilder(
-            url: session.url, userAgent: options.userAgent, hostname: Self.localHostname(), baseMTU: mtus.base,
+            url: session.url, userAgent: options.userAgent, hostname: options.reportedIdentity.hostname, baseMTU: mtus.base,
             mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
             previousAddresses: previousAddresses)
         let request = builder.request(cookie: session.result.cookie)
@@ -376,11 +376,5 @@ extension ConnectionEngine {
             emit(.log(message))
             return
         }
-    }
-
-    private static func localHostname() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -93,6 +93,7 @@ public actor ConnectionEngine {
         emitPhase(.tls, .done, detail: tlsDetail)
 
         var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
+                                                             identity: options.reportedIdentity,
                                                              group: preferredGroup ?? options.group))
         startPhase(.groupSelect)
         var steps: [EventValue] = []

@@ -83,6 +83,8 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
 
+    @OptionGroup var reported: ReportedIdentityOptions
+
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
@@ -117,6 +119,8 @@ struct ConnectCommand: AsyncParsableCommand {
         options.clientCertificate = certificate ?? target.gateway?.certificatePath
         options.clientKey = key ?? target.gateway?.keyPath
         options.clientKeyPassword = keyPassword.map(Secret.init)
+        // Flags for this connection only; `swiftgate gateways add NAME URL --os …` saves them with the gateway.
+        options.reportedIdentity = try reported.identity(saved: target.gateway, systemHostname: ConnectOptions.systemHostname())
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)

@@ -42,15 +42,21 @@ struct GatewaysCommand: ParsableCommand {
         @Argument(help: "https://host[:port][/group-path]") var url: String
         @Option(help: "Default group (value or label).") var group: String?
         @Option(help: "User name.") var user: String?
-        @Option(help: "Client certificate (PEM).") var certificate: String?
+        @Option(help: "Client certificate (PEM with its intermediates, or PKCS#12 .p12/.pfx).") var certificate: String?
         @Option(help: "Client key (PEM).") var key: String?
+        @OptionGroup var reported: ReportedIdentityOptions
 
         func run() throws {
             let parsed: GatewayURL
             do { parsed = try GatewayURL(parsing: url) } catch { throw ValidationError(error.description) }
+            // Saved as given (validated): a value left out stays NULL, so the default applies and may change.
+            let identity = try reported.identity(saved: nil, systemHostname: nil)
             let database = try store.open()
             try database.saveGateway(Gateway(name: name, url: parsed.description, defaultGroup: group, username: user,
-                                             source: .manual, certificatePath: certificate, keyPath: key))
+                                             source: .manual, certificatePath: certificate, keyPath: key,
+                                             versionString: reported.versionString.map { _ in identity.version },
+                                             reportedOS: reported.os.map { _ in identity.os.rawValue },
+                                             localHostname: reported.localHostname.map { _ in identity.hostname }))
             print("Saved \(name): \(parsed)")
         }
     }
@@ -86,6 +92,8 @@ struct GatewaysCommand: ParsableCommand {
             print("user:          \(gateway.username ?? "-")")
             print("source:        \(gateway.source == .profile ? "profile of \(gateway.profileOrigin ?? "?")" : "manual")")
             if let certificate = gateway.certificatePath { print("certificate:   \(certificate) (key \(gateway.keyPath ?? certificate))") }
+            print("reports:       version \(gateway.versionString ?? ReportedIdentity.defaultVersion + " (default)"), "
+                  + "os \(gateway.reportedOS ?? "linux-64 (default)"), host name \(gateway.localHostname ?? "this system's (default)")")
             let aliases = try database.groupAliases(forGateway: gateway.name)
             print("groups seen:   " + (aliases.isEmpty ? "-" : aliases.map {
                 "\($0.label)\($0.label == $0.value ? "" : " [\($0.value)]")\($0.isDefault ? " (gateway default)" : "")"

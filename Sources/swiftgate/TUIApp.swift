@@ -174,6 +174,11 @@ final class TUIApp {
         options.gatewayName = gateway.name
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
+        if let identity = try? ReportedIdentityOptions.identity(version: gateway.versionString, os: gateway.reportedOS,
+                                                                hostname: gateway.localHostname,
+                                                                systemHostname: ConnectOptions.systemHostname()) {
+            options.reportedIdentity = identity
+        }
         options.store = SQLiteSessionStore(store: store)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }

@@ -1,13 +1,16 @@
 /// What the authentication flow needs to know before the first request.
 public struct AuthConfiguration: Sendable, Equatable {
-    /// Newer ASA/FTD gateways refuse agents without "AnyConnect" (protocol.md §1.12).
-    public static let defaultUserAgent = "AnyConnect-compatible Swiftgate VPN Agent \(clientVersion)"
-    public static let clientVersion = "v0.1.0"
+    /// Newer ASA/FTD gateways refuse agents without "AnyConnect" (protocol.md §1.12). Like openconnect's
+    /// (http.c `openconnect_create_useragent`), it carries the program's own version and does not change with
+    /// `--os`; the version DAP sees is `ReportedIdentity.version`.
+    public static let defaultUserAgent = "AnyConnect-compatible Swiftgate VPN Agent \(swiftgateVersion)"
+    /// Swiftgate's own version (the User-Agent only; `<version who="vpn">` says `ReportedIdentity.version`).
+    public static let swiftgateVersion = "v0.1.0"
 
     public var url: GatewayURL
     public var userAgent: String
-    /// `device-id` (protocol.md §1.3).
-    public var deviceID: String
+    /// `<version who="vpn">`, `device-id`, `X-AnyConnect-Platform` (protocol.md §1.2, §1.3).
+    public var identity: ReportedIdentity
     /// `--group`: an option's value or its label.
     public var group: String?
     /// OpenConnect re-POSTs a group choice at most five times (protocol.md §1.5).
@@ -15,11 +18,12 @@ public struct AuthConfiguration: Sendable, Equatable {
     public var maxRedirects: Int
     public var maxForms: Int
 
-    public init(url: GatewayURL, userAgent: String = AuthConfiguration.defaultUserAgent, deviceID: String = "linux-64",
+    public init(url: GatewayURL, userAgent: String = AuthConfiguration.defaultUserAgent,
+                identity: ReportedIdentity = ReportedIdentity(),
                 group: String? = nil, maxGroupReposts: Int = 5, maxRedirects: Int = 5, maxForms: Int = 16) {
         self.url = url
         self.userAgent = userAgent
-        self.deviceID = deviceID
+        self.identity = identity
         self.group = group
         self.maxGroupReposts = maxGroupReposts
         self.maxRedirects = maxRedirects

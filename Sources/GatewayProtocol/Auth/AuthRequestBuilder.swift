@@ -53,7 +53,11 @@ public struct AuthRequestBuilder: Sendable {
         headers.add("Accept", "*/*")
         headers.add("Accept-Encoding", "identity")
         headers.add("X-Transcend-Version", "1")
-        if aggregate { headers.add("X-Aggregate-Auth", "1") }
+        if aggregate {
+            headers.add("X-Aggregate-Auth", "1")
+            // openconnect sends the platform beside X-Aggregate-Auth (cstp.c `cstp_common_headers`).
+            headers.add("X-AnyConnect-Platform", configuration.identity.os.rawValue)
+        }
         return headers
     }
 
@@ -70,9 +74,12 @@ public struct AuthRequestBuilder: Sendable {
     }
 
     private func header(type: String) -> String {
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        let identity = configuration.identity
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             + "<config-auth client=\"vpn\" type=\"\(type)\" aggregate-auth-version=\"2\">"
-            + "<version who=\"vpn\">\(AuthConfiguration.clientVersion)</version>"
-            + "<device-id>\(XMLEscape.escape(configuration.deviceID))</device-id>"
+            + "<version who=\"vpn\">\(XMLEscape.escape(identity.version))</version>"
+            // computer-name is what Cisco's Secure Client adds (protocol.md §1.3); openconnect sends the bare
+            // platform. Gateways that do not know the attribute ignore it.
+            + "<device-id computer-name=\"\(XMLEscape.escape(identity.hostname))\">\(identity.os.rawValue)</device-id>"
     }
 }
