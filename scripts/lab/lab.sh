@@ -26,6 +26,8 @@ readonly SALES_LABEL_CONF=$SALES_LABEL
 readonly UP_TIMEOUT=20      # seconds to wait for ocserv to accept TCP
 readonly DOWN_TIMEOUT=5     # seconds between TERM and KILL
 readonly CLIENT_KEY_PASS=hunter2
+# The PKCS#12 password: non-ASCII on purpose (UTF-8 in, BMPString in the file; issue 10, item 10).
+readonly CLIENT_P12_PASS='pässwörd-日本'
 # user:password:groups
 readonly USERS=("alice:secret:Engineering,Sales" "bob:builder:Engineering" "carol:otp-pass:Sales")
 # Keys that ocserv accepts many times: --extra appends these; any other key replaces the base line.
@@ -233,6 +235,16 @@ ca
 cert_signing_key
 crl_signing_key
 EOF
+	# An intermediate below the client CA: ocserv's ca-cert stays the root only, so a leaf it issues verifies
+	# only when the client sends the intermediate with it (as ASA users' certificates need).
+	cat >"$t/client-inter.tmpl" <<'EOF'
+cn = "Swiftgate Lab Client Intermediate"
+organization = "Swiftgate Lab"
+expiration_days = 3650
+ca
+cert_signing_key
+crl_signing_key
+EOF
 	cat >"$t/alice.tmpl" <<'EOF'
 cn = "alice"
 uid = "alice"
@@ -244,7 +256,7 @@ encryption_key
 tls_www_client
 EOF
 	local k
-	for k in ca server selfsigned client-ca alice; do
+	for k in ca server selfsigned client-ca client-inter alice; do
 		certtool --no-text --generate-privkey --key-type=rsa --bits=2048 --outfile "$d/$k-key.pem" 2>/dev/null
 	done
 	certtool --no-text --generate-self-signed --load-privkey "$d/ca-key.pem" --template "$t/ca.tmpl" \
@@ -257,12 +269,23 @@ EOF
 		--outfile "$d/client-ca.pem" 2>/dev/null
 	certtool --no-text --generate-certificate --load-privkey "$d/alice-key.pem" --load-ca-certificate "$d/client-ca.pem" \
 		--load-ca-privkey "$d/client-ca-key.pem" --template "$t/alice.tmpl" --outfile "$d/alice-cert.pem" 2>/dev/null
+	certtool --no-text --generate-certificate --load-privkey "$d/client-inter-key.pem" --load-ca-certificate "$d/client-ca.pem" \
+		--load-ca-privkey "$d/client-ca-key.pem" --template "$t/client-inter.tmpl" --outfile "$d/client-inter.pem" 2>/dev/null
+	certtool --no-text --generate-certificate --load-privkey "$d/alice-key.pem" --load-ca-certificate "$d/client-inter.pem" \
+		--load-ca-privkey "$d/client-inter-key.pem" --template "$t/alice.tmpl" --outfile "$d/alice-inter-cert.pem" 2>/dev/null
+	# The leaf and its intermediate in one PEM file, and the same as PKCS#12: modern (PBES2/AES) and legacy
+	# (RC2-40/3DES, what OpenSSL 1.x wrote), both under the non-ASCII password.
+	cat "$d/alice-inter-cert.pem" "$d/client-inter.pem" >"$d/alice-chain.pem"
+	SWIFTGATE_P12_PASS=$CLIENT_P12_PASS openssl pkcs12 -export -in "$d/alice-inter-cert.pem" -inkey "$d/alice-key.pem" \
+		-certfile "$d/client-inter.pem" -passout env:SWIFTGATE_P12_PASS -out "$d/alice-chain.p12"
+	SWIFTGATE_P12_PASS=$CLIENT_P12_PASS openssl pkcs12 -export -legacy -in "$d/alice-inter-cert.pem" \
+		-inkey "$d/alice-key.pem" -certfile "$d/client-inter.pem" -passout env:SWIFTGATE_P12_PASS -out "$d/alice-legacy.pfx"
 	# PKCS#8, PBES2 AES-256-CBC, passphrase hunter2 ("-----BEGIN ENCRYPTED PRIVATE KEY-----").
 	openssl pkcs8 -topk8 -v2 aes-256-cbc -in "$d/alice-key.pem" -passout "pass:$CLIENT_KEY_PASS" \
 		-out "$d/alice-key-enc.pem"
 	rm -rf "$t"
 	chmod 0644 "$d"/*.pem
-	chmod 0600 "$d"/*-key.pem "$d/alice-key-enc.pem"
+	chmod 0600 "$d"/*-key.pem "$d/alice-key-enc.pem" "$d/alice-chain.p12" "$d/alice-legacy.pfx"
 }
 
 cert_pin() { # openconnect's pin: base64 SHA-256 of the DER SubjectPublicKeyInfo
@@ -584,6 +607,12 @@ write_env() {
 	env_line CLIENT_KEY "$STATE/alice-key.pem"
 	env_line CLIENT_KEY_ENC "$STATE/alice-key-enc.pem"
 	env_line CLIENT_KEY_PASS "$CLIENT_KEY_PASS"
+	env_line CLIENT_INTERMEDIATE "$STATE/client-inter.pem"
+	env_line CLIENT_LEAF_BY_INTERMEDIATE "$STATE/alice-inter-cert.pem"
+	env_line CLIENT_CHAIN_PEM "$STATE/alice-chain.pem"
+	env_line CLIENT_CHAIN_P12 "$STATE/alice-chain.p12"
+	env_line CLIENT_LEGACY_P12 "$STATE/alice-legacy.pfx"
+	env_line CLIENT_P12_PASS "$CLIENT_P12_PASS"
 	env_line OCSERV_PID "$OCSERV_PID"
 	env_line OCSERV_CONF "$STATE/ocserv.conf"
 	env_line OCSERV_LOG "$STATE/ocserv.log"
