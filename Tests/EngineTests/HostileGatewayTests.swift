@@ -42,7 +42,29 @@ final class HostileGatewayTests: XCTestCase {
     func testOversizedHeaders() async throws {
         let error = try await authenticate(against: .oversizedHeaders)
         XCTAssertEqual(error.exitCode, 6)
-        XCTAssertTrue(error.description.contains("HTTP headers exceed 65536 bytes"), error.description)
+        XCTAssertTrue(error.description.contains("HTTP headers exceed 262144 bytes"), error.description)
+    }
+
+    /// `--allow-insecure-crypto` is never silent: a warning event before the first connection.
+    func testInsecureCryptoIsAWarningEvent() async throws {
+        let gateway = try HostileGateway(.silence)
+        defer { gateway.stop() }
+        var tls = TLSConfiguration(connectTimeoutSeconds: 5, ioTimeoutSeconds: 1)
+        tls.responseDeadlineSeconds = 2
+        tls.allowInsecureCrypto = true
+        let engine = ConnectionEngine(options: ConnectOptions(url: GatewayURL(host: "127.0.0.1", port: gateway.port), tls: tls,
+                                                              serverPins: [gateway.pin]), frontEnd: Answers())
+        let collected = Task { () -> [EngineEvent] in
+            var events: [EngineEvent] = []
+            for await event in engine.events { events.append(event) }
+            return events
+        }
+        _ = try? await engine.authenticate()
+        await engine.finish()
+        let events = await collected.value
+        let warnings = events.compactMap { if case .warning(let text) = $0 { text } else { nil } }
+        XCTAssertEqual(warnings, [TLSConfiguration.insecureCryptoWarning])
+        XCTAssertEqual(events.first, .warning(TLSConfiguration.insecureCryptoWarning), "before the tls phase starts")
     }
 
     func testEndlessChunkedBody() async throws {

@@ -21,8 +21,10 @@ final class ClientCertificateLabTests: LabTestCase {
         let alone = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--certificate",
                                        lab["CLIENT_LEAF_BY_INTERMEDIATE"], "--key", lab["CLIENT_KEY"], "--non-interactive",
                                        "--authenticate"])
-        XCTAssertNotEqual(alone.exitCode, 0, alone.allOutput)
+        XCTAssertEqual(alone.exitCode, 6, alone.allOutput)
         XCTAssertNil(alone.authValue("COOKIE"), alone.allOutput)
+        let log = (try? String(contentsOfFile: lab["OCSERV_LOG"], encoding: .utf8)) ?? ""
+        XCTAssertTrue(log.contains("Error in the certificate"), "ocserv refused the unverifiable leaf: \(log.suffix(800))")
     }
 
     /// PKCS#12 with the chain inside, its non-ASCII password read like a form answer (stdin), and the legacy
