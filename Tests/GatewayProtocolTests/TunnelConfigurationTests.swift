@@ -87,6 +87,33 @@ final class TunnelConfigurationTests: XCTestCase {
         XCTAssertTrue(config.warnings.contains("ignored X-DTLS-Port 70000: not a port; no DTLS"))
     }
 
+    func testOddIPv6RoutesAreSkipped() throws {
+        let config = try TunnelConfiguration(headers: HTTPHeaders([
+            ("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include-IP6", "2000::/3"), ("X-CSTP-Split-Include-IP6", "fd00::1"),
+            ("X-CSTP-Split-Include-IP6", "fd00::/129"), ("X-CSTP-Split-Exclude-IP6", "fd00::/64 dev eth0"),
+            ("X-CSTP-Split-Exclude-IP6", "::ffff:10.0.0.0/104"), ("X-CSTP-Split-Include-IP6", "10.0.0.0/8"),
+        ]))
+        XCTAssertEqual(config.splitInclude6, ["2000::/3", "fd00::1"])
+        XCTAssertEqual(config.splitExclude6, ["::ffff:10.0.0.0/104"])
+        XCTAssertEqual(config.warnings.count, 3, "\(config.warnings)")
+    }
+
+    /// Thousands of split routes: every one gets its variables, and CISCO_CSTP_OPTIONS stays under the 128 KiB
+    /// Linux allows one environment string (or the script would not start at all).
+    func testManyRoutesKeepTheScriptEnvironmentExecutable() throws {
+        var headers: [(String, String)] = [("X-CSTP-Address", "10.200.0.5")]
+        for index in 0..<4000 { headers.append(("X-CSTP-Split-Include", "10.\(index / 256).\(index % 256).0/255.255.255.0")) }
+        let config = try TunnelConfiguration(headers: HTTPHeaders(headers))
+        let env = ScriptEnvironment(reason: "connect", configuration: config, tunDevice: "tun0", gatewayAddress: "1.2.3.4",
+                                    pid: 1, mtu: 1400).variables
+        XCTAssertEqual(env["CISCO_SPLIT_INC"], "4000")
+        XCTAssertEqual(env["CISCO_SPLIT_INC_3999_ADDR"], "10.15.159.0")
+        let options = try XCTUnwrap(env["CISCO_CSTP_OPTIONS"])
+        XCTAssertLessThanOrEqual(options.utf8.count, 96 * 1024)
+        XCTAssertTrue(options.hasPrefix("X-CSTP-Address=10.200.0.5\n"))
+        XCTAssertTrue(options.split(separator: "\n").allSatisfy { $0.hasPrefix("X-CSTP-") }, "cut at a whole line")
+    }
+
     func testWarningsAreBoundedAndShowNoControlCharacters() throws {
         var headers: [(String, String)] = [("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Keepalive", "1\u{1b}[2J\u{7}")]
         for index in 0..<100 { headers.append(("X-CSTP-Split-Include", "10.\(index).0.0/zz")) }

@@ -33,12 +33,28 @@ public struct ScriptEnvironment: Sendable, Equatable {
         if let banner = configuration.banner { env["CISCO_BANNER"] = banner }
         if !configuration.splitDNS.isEmpty { env["CISCO_SPLIT_DNS"] = configuration.splitDNS.joined(separator: ",") }
         if let pac = configuration.proxyPAC { env["CISCO_PROXY_PAC"] = pac }
-        if !configuration.cstpOptions.isEmpty { env["CISCO_CSTP_OPTIONS"] = configuration.cstpOptions.joined(separator: "\n") }
+        if !configuration.cstpOptions.isEmpty { env["CISCO_CSTP_OPTIONS"] = Self.bounded(configuration.cstpOptions) }
         Self.addRoutes(configuration.splitInclude, prefix: "CISCO_SPLIT_INC", into: &env)
         Self.addRoutes(configuration.splitExclude, prefix: "CISCO_SPLIT_EXC", into: &env)
         Self.addRoutes6(configuration.splitInclude6, prefix: "CISCO_IPV6_SPLIT_INC", into: &env)
         Self.addRoutes6(configuration.splitExclude6, prefix: "CISCO_IPV6_SPLIT_EXC", into: &env)
         variables = env
+    }
+
+    /// Linux refuses to exec with one environment string over 128 KiB (MAX_ARG_STRLEN), and an ASA's reply may
+    /// carry thousands of split-tunnel headers: the script would not run at all. The routes have their own
+    /// variables, so the list of raw headers stops (at a whole line) short of the limit.
+    static let maxOptionsBytes = 96 * 1024
+
+    static func bounded(_ options: [String]) -> String {
+        var text = ""
+        for option in options {
+            let added = (text.isEmpty ? 0 : 1) + option.utf8.count
+            if text.utf8.count + added > maxOptionsBytes { break }
+            if !text.isEmpty { text += "\n" }
+            text += option
+        }
+        return text
     }
 
     private static func addRoutes(_ routes: [IPv4Network], prefix: String, into env: inout [String: String]) {

@@ -70,8 +70,8 @@ public struct TunnelConfiguration: Sendable, Equatable {
                 if let net = route(value, rawName) { splitInclude.append(net) }
             case "x-cstp-split-exclude":
                 if let net = route(value, rawName) { splitExclude.append(net) }
-            case "x-cstp-split-include-ip6": splitInclude6.append(value)
-            case "x-cstp-split-exclude-ip6": splitExclude6.append(value)
+            case "x-cstp-split-include-ip6": if let route = route6(value, rawName) { splitInclude6.append(route) }
+            case "x-cstp-split-exclude-ip6": if let route = route6(value, rawName) { splitExclude6.append(route) }
             case "x-cstp-tunnel-all-dns": tunnelAllDNS = value.lowercased() == "true"
             case "x-cstp-banner": banner = FormEncoding.percentDecode(value)
             case "x-cstp-mtu": mtu = number(value, rawName) ?? mtu
@@ -147,6 +147,22 @@ public struct TunnelConfiguration: Sendable, Equatable {
             return nil
         }
         return net
+    }
+
+    /// An IPv6 route, `addr/prefix` (or a bare address): it reaches the vpnc-script, which passes it unquoted to
+    /// `ip route`, so only hex digits, ':' and '.' in the address and a prefix of 0-128 get through.
+    private mutating func route6(_ value: String, _ name: String) -> String? {
+        let text = value.trimmingSpaces
+        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        let address = parts[0]
+        let validAddress = (2...45).contains(address.count) && address.contains(":")
+            && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        let validPrefix = parts.count == 1 || (parts[1].count <= 3 && Int(parts[1]).map { (0...128).contains($0) } == true)
+        guard validAddress, validPrefix else {
+            warnings.append("ignored \(name) '\(Self.shown(value))': not an IPv6 addr/prefix")
+            return nil
+        }
+        return text
     }
 
     /// A gateway's value as it may appear in a warning: short, and with no control characters.
