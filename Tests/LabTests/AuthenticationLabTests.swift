@@ -123,6 +123,47 @@ final class AuthenticationLabTests: LabTestCase {
         XCTAssertTrue(refused.stderr.contains("does not match"), refused.stderr)
     }
 
+    /// Every `--servercert` form openconnect takes (library.c `openconnect_check_peer_cert_hash`), checked against
+    /// openconnect itself on the same gateway; a prefix, which openconnect accepts, Swiftgate refuses (usage error).
+    func testEveryServercertFormAsOpenconnectTakesThem() throws {
+        let lab = try start(["--server-cert", "self-signed"])
+        let certificate = lab["SELF_SIGNED_CERT"]
+        func spki(_ digest: String) throws -> String {
+            let result = try CommandRunner.run(["/bin/bash", "-c", "openssl x509 -in \"$1\" -noout -pubkey | "
+                                                + "openssl pkey -pubin -outform DER | openssl dgst -\(digest) -r | cut -d' ' -f1",
+                                                "spki", certificate], timeout: 30)
+            return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let sha1 = lab["SELF_SIGNED_SHA1"]
+        let colons = stride(from: 0, to: sha1.count, by: 2).map { offset -> String in
+            let start = sha1.index(sha1.startIndex, offsetBy: offset)
+            return String(sha1[start..<sha1.index(start, offsetBy: 2)])
+        }.joined(separator: ":").lowercased()
+        let forms = [lab["SELF_SIGNED_PIN"], "sha256:" + (try spki("sha256")).uppercased(), "sha1:" + (try spki("sha1")),
+                     sha1, sha1.lowercased()]
+        for form in forms + [colons] {
+            let result = try authenticate(lab, extra: ["--servercert", form], caFile: false)
+            assertAuthenticated(result)
+            XCTAssertEqual(result.events.first { $0["event"] as? String == "certificate" }?["decision"] as? String, "pinned", form)
+        }
+        // The client nobody here wrote takes the same forms (colons aside: it reads "ab:" as an unknown prefix).
+        for form in forms {
+            let openconnect = try lab.client(["openconnect", "--authenticate", "--non-inter", "--passwd-on-stdin",
+                                              "--user", "alice", "--authgroup", "DEFAULT", "--servercert", form, lab["URL"]], stdin: "secret\n")
+            XCTAssertEqual(openconnect.exitCode, 0, "openconnect with \(form): \(openconnect.stderr)")
+        }
+        // A prefix: openconnect accepts 4 characters or more; Swiftgate refuses before connecting (a usage error,
+        // ArgumentParser's exit 64 like the other refused arguments).
+        let prefix = try authenticate(lab, extra: ["--servercert", String(lab["SELF_SIGNED_PIN"].prefix(20))], caFile: false)
+        XCTAssertEqual(prefix.exitCode, 64, prefix.allOutput)
+        XCTAssertTrue(prefix.stderr.contains("a prefix is never accepted"), prefix.stderr)
+        let openconnectPrefix = try lab.client(["openconnect", "--authenticate", "--non-inter", "--passwd-on-stdin",
+                                                "--user", "alice", "--authgroup", "DEFAULT", "--servercert", String(sha1.prefix(8)),
+                                                lab["URL"]],
+                                               stdin: "secret\n")
+        XCTAssertEqual(openconnectPrefix.exitCode, 0, "openconnect takes a prefix (the difference, on purpose)")
+    }
+
     func testFurtherFormAfterThePasswordIsAnsweredFromTheNextStdinLine() throws {
         let lab = try start(["--otp"])
         let code = try lab.otp(for: "carol")
