@@ -87,6 +87,15 @@ struct ConnectCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    /// Before anything is touched (the store, the network): a pin that is not a whole pin is a usage error.
+    func validate() throws {
+        for pin in serverCerts {
+            do { _ = try ServerPin(parsing: pin) } catch {
+                throw ValidationError("--servercert \(pin.prefix(80)): \(error)")
+            }
+        }
+    }
+
     func run() async throws {
         if !authenticate {
             // First, before a login is spent: can this process create the tun device? (exit 7 if not)
@@ -106,11 +115,6 @@ struct ConnectCommand: AsyncParsableCommand {
         let caFile = cafile
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("--cafile \(caFile): no readable file there")
-        }
-        for pin in serverCerts {
-            do { _ = try ServerPin(parsing: pin) } catch {
-                throw ValidationError("--servercert \(pin.prefix(80)): \(error)")
-            }
         }
         var tls = TLSConfiguration(caFile: caFile)
         tls.allowInsecureCrypto = allowInsecureCrypto
