@@ -112,9 +112,9 @@ public final class ClientIdentity: @unchecked Sendable {
             guard OSSL_PROVIDER_try_load(nil, "legacy", 1) != nil else {
                 OpenSSLErrorQueue.clear()
                 throw .identity("\(path) is encrypted with RC2 or 3DES, which OpenSSL 3 keeps in its legacy provider, "
-                                + "and that provider is not installed here (ossl-modules/legacy.so). Convert the file (the key "
-                                + "goes through the pipe only): openssl pkcs12 -legacy -in OLD.p12 -nodes | "
-                                + "openssl pkcs12 -export -out NEW.p12")
+                                + "and that provider is not installed here (ossl-modules/legacy.so). Convert the file where "
+                                + "it is: (umask 077; openssl pkcs12 -legacy -in OLD.p12 -nodes -out all.pem && "
+                                + "openssl pkcs12 -export -in all.pem -out NEW.p12; rm -f all.pem)")
             }
             OpenSSLErrorQueue.clear()
             parsed = Self.parse(p12, phrase)
