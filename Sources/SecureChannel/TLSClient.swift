@@ -66,7 +66,7 @@ public final class TLSClient: @unchecked Sendable {
         OpenSSLErrorQueue.clear()
         let rc = SSL_connect(ssl)
         if rc != 1 {
-            let error = handshakeError(ssl: ssl, rc: rc, host: host)
+            let error = handshakeError(ssl: ssl, rc: rc, host: host, insecureAllowed: configuration.allowInsecureCrypto)
             SSL_free(ssl)
             SSL_CTX_free(context)
             Glibc.close(tcp.descriptor)
@@ -180,13 +180,20 @@ public final class TLSClient: @unchecked Sendable {
         return .tls(OpenSSLErrorQueue.drainedDescription(default: "error \(code) \(what)"))
     }
 
-    private static func handshakeError(ssl: OpaquePointer, rc: Int32, host: String) -> SecureChannelError {
+    private static func handshakeError(ssl: OpaquePointer, rc: Int32, host: String,
+                                       insecureAllowed: Bool) -> SecureChannelError {
         let savedErrno = errno
         let code = SSL_get_error(ssl, rc)
         if code == SSL_ERROR_SYSCALL {
             if savedErrno == EAGAIN || savedErrno == EWOULDBLOCK { return .timedOut("during the TLS handshake with \(host)") }
             return .tls("the connection to \(host) broke during the handshake (\(SystemErrno.describe(savedErrno)))")
         }
-        return .tls(OpenSSLErrorQueue.drainedDescription(default: "handshake with \(host) failed"))
+        let reason = OpenSSLErrorQueue.drainedDescription(default: "handshake with \(host) failed")
+        if !insecureAllowed, reason.contains("unsupported protocol") || reason.contains("legacy renegotiation")
+            || reason.contains("dh key too small") || reason.contains("no ciphers available") {
+            // What an old headend (TLS 1.0/1.1, no RFC 5746, small DH, 3DES) makes OpenSSL 3 say.
+            return .tls(reason + "; the gateway may only speak old TLS: --allow-insecure-crypto would allow it (weaker)")
+        }
+        return .tls(reason)
     }
 }
