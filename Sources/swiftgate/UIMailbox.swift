@@ -55,11 +55,14 @@ struct TUIFrontEnd: FrontEnd {
         await withCheckedContinuation { mailbox.post(.trust(question, $0)) }
     }
 
-    /// PEM files in the user's certificates directory; with none there, nothing is asked.
+    /// PEM and PKCS#12 files in the user's certificates directory; with none there, nothing is asked.
     func chooseIdentity(caNames: [String]) async -> String? {
         let directory = StorePaths.resolve().configDirectory + "/certs"
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".pem") && !$0.hasSuffix("-key.pem") }.sorted().map { directory + "/" + $0 }
+            .filter { name in
+                let lower = name.lowercased()
+                return (lower.hasSuffix(".pem") && !lower.hasSuffix("-key.pem")) || lower.hasSuffix(".p12") || lower.hasSuffix(".pfx")
+            }.sorted().map { directory + "/" + $0 }
         guard !files.isEmpty else { return nil }
         return await withCheckedContinuation { mailbox.post(.identity(caNames: caNames, files: files, $0)) }
     }
