@@ -223,12 +223,18 @@ final class TUIApp {
 
     private static func gatewayForm(_ gateway: Gateway?) -> AuthForm {
         AuthForm(authID: "gateway", title: gateway == nil ? "Add a gateway" : "Edit \(gateway!.name)",
-                 message: "A name to pick it by, and its address: https://host[:port][/group].",
+                 message: "A name to pick it by, and its address: https://host[:port][/group]. Version, OS and host "
+                    + "name are what the gateway is told (blank: \(ReportedIdentity.defaultVersion), linux-64, this "
+                    + "system's; OS one of \(ReportedOS.allCases.map(\.rawValue).joined(separator: ", "))).",
                  fields: [
                     FormField(kind: .text, name: "name", label: "Name:", value: gateway?.name ?? ""),
                     FormField(kind: .text, name: "url", label: "URL:", value: gateway?.url ?? "https://"),
                     FormField(kind: .text, name: "group", label: "Group:", value: gateway?.defaultGroup ?? ""),
                     FormField(kind: .text, name: "user", label: "User:", value: gateway?.username ?? ""),
+                    // What the gateway is told (ASA DAP rules match on it); blank keeps the default.
+                    FormField(kind: .text, name: "version", label: "Version:", value: gateway?.versionString ?? ""),
+                    FormField(kind: .text, name: "os", label: "OS:", value: gateway?.reportedOS ?? ""),
+                    FormField(kind: .text, name: "hostname", label: "Host name:", value: gateway?.localHostname ?? ""),
                  ])
     }
 
@@ -240,10 +246,25 @@ final class TUIApp {
         }
         let group = answers["group"]?.reveal().trimmingCharacters(in: .whitespaces)
         let user = answers["user"]?.reveal().trimmingCharacters(in: .whitespaces)
+        func given(_ key: String) -> String? {
+            let text = answers[key]?.reveal().trimmingCharacters(in: .whitespaces) ?? ""
+            return text.isEmpty ? nil : text
+        }
+        let identity: ReportedIdentity
+        do {
+            identity = try ReportedIdentityOptions.identity(version: given("version"), os: given("os"),
+                                                            hostname: given("hostname"), systemHostname: nil)
+        } catch {
+            model.session.note("not saved: \(error)", level: .error, at: now)
+            return
+        }
         var gateway = (try? store.gateway(named: name)) ?? Gateway(name: name, url: url.description)
         gateway.url = url.description
         gateway.defaultGroup = group?.isEmpty == false ? group : nil
         gateway.username = user?.isEmpty == false ? user : nil
+        gateway.versionString = given("version").map { _ in identity.version }
+        gateway.reportedOS = given("os").map { _ in identity.os.rawValue }
+        gateway.localHostname = given("hostname").map { _ in identity.hostname }
         _ = try? store.saveGateway(gateway)
         reloadFromStore()
     }
