@@ -226,6 +226,7 @@ class Login:
         self.handle = secrets.randbelow(10 ** 9)
         self.alias = DEFAULT_ALIAS
         self.refusals = 0
+        self.cert_failed = False  # cert-request: the client said <client-cert-fail/>
 
 
 class Front:
@@ -436,6 +437,11 @@ class CertRequest(Scenario):
                 front.cert_armed.discard((listener.name, listener.peer_ip(tls)))
             return self.success(front, login, listener, user)
         if req.doc is not None and req.doc.find("client-cert-fail") is not None:
+            login.cert_failed = True
+            with front.lock:
+                front.cert_armed.discard((listener.name, listener.peer_ip(tls)))
+        if login.cert_failed:
+            # Asked once per login: a later init of the same login (openconnect's group re-select) gets the form.
             return super().on_init(front, login, req, listener, tls)
         with front.lock:
             front.cert_armed.add((listener.name, listener.peer_ip(tls)))
