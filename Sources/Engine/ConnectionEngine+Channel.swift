@@ -180,6 +180,8 @@ extension ConnectionEngine {
         case http(HTTPParseError)
         case closedBeforeResponse
         case cancelled(String)
+        /// The gateway held a login reply longer than the auth timeout: reachable, but no answer.
+        case loginTimedOut(Int)
 
         func engineError(phase: PhaseID) -> EngineError {
             switch self {
@@ -188,6 +190,9 @@ extension ConnectionEngine {
             case .http(let error): return .protocolError(phase, error.description)
             case .closedBeforeResponse: return .protocolError(phase, "the gateway closed the connection without answering")
             case .cancelled(let why): return .cancelled(why)
+            case .loginTimedOut(let seconds):
+                return .failed(phase, "the gateway did not answer the login within \(seconds) s (was a push approval "
+                               + "or a one-time code expected? --auth-timeout gives it longer)")
             }
         }
     }
@@ -222,10 +227,7 @@ extension ConnectionEngine {
         } catch let error as ExchangeError {
             throw error
         } catch let error as SecureChannelError {
-            if case .timedOut = error, received == 0, let patience {
-                throw .channel(.timedOut("waiting for the gateway's answer to the login (\(patience.timeoutSeconds) s, "
-                                         + "--auth-timeout): was a push approval or a one-time code expected?"))
-            }
+            if case .timedOut = error, received == 0, let patience { throw .loginTimedOut(patience.timeoutSeconds) }
             if case .closed = error, received == 0 { throw .closedBeforeResponse }
             throw .channel(error)
         } catch let error as HTTPParseError {
@@ -255,10 +257,7 @@ extension ConnectionEngine {
         while true {
             if let why = patience.cancellation.cancelled { throw .cancelled(why) }
             let elapsed = Int((ContinuousClock.now - start).components.seconds)
-            if elapsed >= patience.timeoutSeconds {
-                throw .channel(.timedOut("waiting for the gateway's answer to the login (\(patience.timeoutSeconds) s, "
-                                         + "--auth-timeout): was a push approval or a one-time code expected?"))
-            }
+            if elapsed >= patience.timeoutSeconds { throw .loginTimedOut(patience.timeoutSeconds) }
             if elapsed >= 2 && (reported == 0 || elapsed - reported >= 5) {
                 reported = elapsed
                 patience.onWait(elapsed)
