@@ -28,7 +28,7 @@ extension ConnectionEngine {
         let mode: DataPlane.StopMode = hangup ? .hangup : .disconnect
         pendingStop = mode
         // A login reply the engine is waiting for (a push approval) stops being waited for.
-        cancellation.cancel("cancelled by the user")
+        cancellation.cancel("stopped by the user while waiting for the gateway")
         if let dataPlane {
             dataPlane.stop(mode)
             return true
