@@ -163,4 +163,17 @@ final class AppStateTests: XCTestCase {
         XCTAssertNil(model.session.waiting, "the gateway answered")
         XCTAssertNotEqual(model.handle(.escape), .disconnect, "Esc no longer cancels anything")
     }
+
+    func testSingleSignOnShowsUntilTheTokenComesAndEscGivesUp() {
+        let started = SSOProgress(state: .started, mode: .embedded, loginURL: "https://vpn.example.com/sso", timeoutSeconds: 120)
+        var model = Fixtures.model(Fixtures.authenticating + [(4.0, .sso(started))], screen: .phases)
+        XCTAssertEqual(model.session.sso?.secondsLeft(now: Fixtures.t0 + 34), 90)
+        XCTAssertNotNil(model.session.sso?.qrCode, "the URL as a QR code")
+        XCTAssertEqual(model.handle(.character("q")), .none, "the SSO box takes the keys")
+        XCTAssertEqual(model.handle(.escape), .disconnect, "Esc gives up the login")
+        var done = started
+        done.state = .done
+        model.apply(.sso(done), at: Fixtures.t0 + 40)
+        XCTAssertNil(model.session.sso)
+    }
 }
