@@ -239,12 +239,16 @@ class Front:
         self.users = dict(u.split(":", 1) for u in args.user)
 
     def login_for(self, req, scenario_name):
+        """The login this request continues: by its webvpncontext cookie, or else by the aggauth-handle of the
+        opaque block the client echoes (an ASA keys its aggregate-auth session on both); a new one otherwise."""
         ctx = req.cookies().get("webvpncontext")
+        handle = req.doc.findtext("opaque/aggauth-handle") if req.doc is not None else None
         with self.lock:
-            if ctx and ctx in self.logins:
-                login = self.logins[ctx]
-                if scenario_name is None or login.scenario == scenario_name:
-                    return login
+            found = self.logins.get(ctx) if ctx else None
+            if found is None and handle:
+                found = next((l for l in self.logins.values() if str(l.handle) == handle.strip()), None)
+            if found is not None and (scenario_name is None or found.scenario == scenario_name):
+                return found
             login = Login(scenario_name or "ok")
             self.logins[login.id] = login
             return login
