@@ -110,6 +110,7 @@ class Response:
         self.headers = list(headers or [])
         self.reply_kind = ""  # for the log: auth-request, complete, client-cert-request, redirect, ...
         self.delay = 0.0      # seconds to hold the reply (slow-N)
+        self.note = ""        # for the log: why the front answered as it did
 
 
 def read_request(conn, buf):
@@ -337,7 +338,13 @@ class Scenario:
         return listener.cert_sha1
 
     def success(self, front, login, listener, user):
-        cookie = front.ocserv_login(user, login.alias)
+        try:
+            cookie = front.ocserv_login(user, login.alias)
+        except (OSError, RuntimeError, http.client.HTTPException) as e:
+            # ocserv refused (e.g. bob is not in Sales): to the client this is a failed login, as on an ASA.
+            resp = self.login_form(front, login, "Login failed.")
+            resp.note = f"ocserv login failed: {e}"[:200]
+            return resp
         with front.lock:
             front.tunnel_scenario[cookie] = self.name
             front.logins.pop(login.id, None)
@@ -783,6 +790,8 @@ class Listener:
         entry.update(scenario=scenario, status=resp.status, reply=resp.reply_kind)
         if resp.delay:
             entry["delay_s"] = resp.delay
+        if resp.note:
+            entry["note"] = resp.note
         log_line(front.args, **entry)
         return resp
 
