@@ -27,6 +27,8 @@ extension ConnectionEngine {
     public func requestStop(hangup: Bool) -> Bool {
         let mode: DataPlane.StopMode = hangup ? .hangup : .disconnect
         pendingStop = mode
+        // A login reply the engine is waiting for (a push approval) stops being waited for.
+        cancellation.cancel("stopped by the user while waiting for the gateway")
         if let dataPlane {
             dataPlane.stop(mode)
             return true
@@ -43,6 +45,7 @@ extension ConnectionEngine {
     /// on every path out.
     public func runTunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
         warnIfInsecureCrypto()
+        gateway = session.url  // the cluster member the login ended on, if it moved
         do {
             return try await tunnel(session, settings: settings)
         } catch {
@@ -190,7 +193,7 @@ extension ConnectionEngine {
             client.close()
             throw .protocolError(.cstp, error.description)
         }
-        for warning in configuration.warnings { emit(.warning("CONNECT reply: " + warning)) }
+        for warning in configuration.warnings { emit(.warning("CONNECT reply: " + warning, detail: [])) }
         // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
         // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu

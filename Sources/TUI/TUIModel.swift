@@ -52,6 +52,10 @@ public struct TUIModel: Sendable {
 
     public mutating func handle(_ key: Key) -> TUIOutcome {
         if let dialog { return handleDialog(dialog, key) }
+        if session.sso != nil, session.status.isActive {
+            // The SSO box is up: only Esc (give up) and Ctrl-C (TUIApp) mean anything.
+            return key == .escape ? perform(.cancelAttempt) : .none
+        }
         let outcome: ScreenOutcome
         switch screen {
         case .gateways: outcome = gateways.handle(key)
@@ -81,6 +85,9 @@ public struct TUIModel: Sendable {
                              .delete(gateway)))
         case .disconnect:
             present(.confirm(ConfirmDialog(title: "Disconnect", message: "Disconnect from \(name)?"), .disconnect))
+        case .cancelAttempt:
+            session.note("cancelled while the gateway held the login", level: .warning)
+            return .disconnect
         case .reconnect:
             if session.status.isActive { return .reconnect }
             return session.gateway.map { .connect(gateway: $0) } ?? .none
@@ -156,6 +163,10 @@ public struct TUIModel: Sendable {
         case .channels: ChannelsScreen.render(session, now: now, into: &grid, theme: theme)
         case .history: HistoryScreen.render(history, session: session, now: now, into: &grid, theme: theme)
         case .help: HelpScreen.render(help, session: session, now: now, into: &grid, theme: theme)
+        }
+        if dialog == nil, let sso = session.sso, session.status.isActive {
+            SSOPanel.render(sso, now: now, into: &grid, theme: theme)
+            KeyHintBar.draw(.ssoWait, y: grid.height - 1, into: &grid, box: theme.box)
         }
         if let dialog {
             dialog.render(into: &grid, theme: theme)

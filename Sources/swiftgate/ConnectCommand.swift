@@ -80,6 +80,10 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Debug logging on stderr too (the log file is under XDG_STATE_HOME/swiftgate).")
     var verbose = false
 
+    @Option(name: .customLong("auth-timeout"),
+            help: "Seconds a login step may wait for the gateway (a push approval); default: the profile's AuthenticationTimeout, else 300.")
+    var authTimeout: Int?
+
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
 
@@ -93,6 +97,9 @@ struct ConnectCommand: AsyncParsableCommand {
             do { _ = try ServerPin(parsing: pin) } catch {
                 throw ValidationError("--servercert \(pin.prefix(80)): \(error)")
             }
+        }
+        if let authTimeout, !(1...3600).contains(authTimeout) {
+            throw ValidationError("--auth-timeout takes 1 to 3600 seconds")
         }
     }
 
@@ -120,6 +127,7 @@ struct ConnectCommand: AsyncParsableCommand {
         tls.allowInsecureCrypto = allowInsecureCrypto
         var options = ConnectOptions(url: url, group: group ?? target.gateway?.defaultGroup, userAgent: useragent,
                                      tls: tls, serverPins: serverCerts)
+        options.groupIsSavedValue = group == nil && target.gateway?.defaultGroup != nil
         options.clientCertificate = certificate ?? target.gateway?.certificatePath
         options.clientKey = key ?? target.gateway?.keyPath
         options.clientKeyPassword = keyPassword.map(Secret.init)
@@ -127,6 +135,7 @@ struct ConnectCommand: AsyncParsableCommand {
         options.reportedIdentity = try reported.identity(saved: target.gateway, systemHostname: ConnectOptions.systemHostname())
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        options.authTimeoutSeconds = AuthTimeout.resolve(flag: authTimeout, store: database, gateway: target.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         let level: Logger.Level = verbose ? .debug : .info
         options.logger = Logger(label: "swiftgate") { _ in

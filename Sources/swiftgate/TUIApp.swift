@@ -172,6 +172,7 @@ final class TUIApp {
         }
         var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
         options.gatewayName = gateway.name
+        options.groupIsSavedValue = gateway.defaultGroup != nil
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
         if let identity = try? ReportedIdentityOptions.identity(version: gateway.versionString, os: gateway.reportedOS,
@@ -180,6 +181,7 @@ final class TUIApp {
             options.reportedIdentity = identity
         }
         options.store = SQLiteSessionStore(store: store)
+        options.authTimeoutSeconds = AuthTimeout.resolve(flag: nil, store: store, gateway: gateway.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))

@@ -62,9 +62,9 @@ final class HostileGatewayTests: XCTestCase {
         _ = try? await engine.authenticate()
         await engine.finish()
         let events = await collected.value
-        let warnings = events.compactMap { if case .warning(let text) = $0 { text } else { nil } }
+        let warnings = events.compactMap { if case .warning(let text, _) = $0 { text } else { nil } }
         XCTAssertEqual(warnings, [TLSConfiguration.insecureCryptoWarning])
-        XCTAssertEqual(events.first, .warning(TLSConfiguration.insecureCryptoWarning), "before the tls phase starts")
+        XCTAssertEqual(events.first, .warning(TLSConfiguration.insecureCryptoWarning, detail: []), "before the tls phase starts")
     }
 
     func testEndlessChunkedBody() async throws {

@@ -150,4 +150,30 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.certificate?.trusted, false)
         XCTAssertEqual(state.log.last?.level, .error)
     }
+
+    func testAHeldLoginIsShownUntilTheGatewayAnswersAndEscCancelsIt() {
+        var model = Fixtures.model(Fixtures.authenticating + [(5.0, .waiting(.userAuth, elapsed: 2, timeout: 300))],
+                                   screen: .phases)
+        XCTAssertEqual(model.session.waiting?.elapsedSeconds(now: Fixtures.t0 + 13), 10)
+        XCTAssertEqual(model.session.waiting?.timeoutSeconds, 300)
+        XCTAssertEqual(model.handle(.escape), .disconnect, "Esc gives up the held login")
+        model.apply(.waiting(.userAuth, elapsed: 7, timeout: 300), at: Fixtures.t0 + 10)
+        XCTAssertEqual(model.session.waiting?.since, Fixtures.t0 + 3, "a later report does not restart the count")
+        model.apply(.phase(.userAuth, .done, milliseconds: 9000, detail: []), at: Fixtures.t0 + 12)
+        XCTAssertNil(model.session.waiting, "the gateway answered")
+        XCTAssertNotEqual(model.handle(.escape), .disconnect, "Esc no longer cancels anything")
+    }
+
+    func testSingleSignOnShowsUntilTheTokenComesAndEscGivesUp() {
+        let started = SSOProgress(state: .started, mode: .embedded, loginURL: "https://vpn.example.com/sso", timeoutSeconds: 120)
+        var model = Fixtures.model(Fixtures.authenticating + [(4.0, .sso(started))], screen: .phases)
+        XCTAssertEqual(model.session.sso?.secondsLeft(now: Fixtures.t0 + 34), 90)
+        XCTAssertNotNil(model.session.sso?.qrCode, "the URL as a QR code")
+        XCTAssertEqual(model.handle(.character("q")), .none, "the SSO box takes the keys")
+        XCTAssertEqual(model.handle(.escape), .disconnect, "Esc gives up the login")
+        var done = started
+        done.state = .done
+        model.apply(.sso(done), at: Fixtures.t0 + 40)
+        XCTAssertNil(model.session.sso)
+    }
 }
