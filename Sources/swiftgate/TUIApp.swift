@@ -49,7 +49,7 @@ final class TUIApp {
                 case .key(.control("c")):
                     // Raw mode turns Ctrl-C into a key: leave at once, disconnecting cleanly first.
                     act(on: .quit)
-                case .key(let key): act(on: model.handle(key))
+                case .key(let key): act(on: model.handle(key, now: now))
                 }
             }
             for message in mailbox.drain() {
@@ -142,7 +142,7 @@ final class TUIApp {
             model.present(.form(FormDialog(form, gateway: model.session.gateway)))
         case .trust(let question, let answer):
             pendingTrust = answer
-            model.present(.certificate(CertificatePrompt(question)))
+            model.present(.certificate(CertificatePrompt(question, openedAt: now)))
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
