@@ -17,6 +17,8 @@ public struct CertificatePrompt: Sendable, Equatable {
     public private(set) var scroll = 0
     /// A reminder after a key that does not answer (a stray Enter).
     public private(set) var notice: String?
+    /// A key came before the prompt settled (and was ignored): said until it settles.
+    public private(set) var ignoredEarly = false
 
     public init(_ question: TrustQuestion, openedAt: Double) {
         self.question = question
@@ -33,7 +35,7 @@ public struct CertificatePrompt: Sendable, Equatable {
         notice = nil
         let action = Keymap.certificate.action(for: key)
         if !isSettled(at: now), action != .moveUp, action != .moveDown {
-            notice = "Too soon: read the prompt first, then press o, t or c."
+            ignoredEarly = true
             return .pending
         }
         switch action {
@@ -42,7 +44,7 @@ public struct CertificatePrompt: Sendable, Equatable {
         case .cancel?: return .cancelled
         case .moveUp?: scroll = max(0, scroll - 1)
         case .moveDown?: scroll += 1
-        default: notice = "Enter does not answer here: press o (once), t (always trust) or c (cancel)."
+        default: notice = "\(key.name()) does not answer here: press o (once), t (always trust) or c (cancel)."
         }
         return .pending
     }
@@ -71,10 +73,12 @@ public struct CertificatePrompt: Sendable, Equatable {
         ]
         let y = inside.maxY - 2
         grid.put(buttons, x: inside.x, y: y, limit: inside.maxX)
-        let reminder = notice ?? (isSettled(at: now) ? "Enter does nothing here, so a stray key never trusts."
-                                  : "Read it first: keys answer in a moment, not ones typed before it appeared.")
+        let settled = isSettled(at: now)
+        let reminder = settled ? notice ?? "Enter does nothing here, so a stray key never trusts."
+            : ignoredEarly ? "Too soon: read the prompt first, then press o, t or c."
+            : "Read it first: keys answer in a moment, not ones typed before it appeared."
         grid.put(TextLayout.truncate(reminder, to: inside.width, ellipsis: box.ellipsis), x: inside.x, y: y + 1,
-                 role: notice == nil ? .dim : .statusWarn)
+                 role: settled && notice == nil || !settled && !ignoredEarly ? .dim : .statusWarn)
     }
 
     /// The report as lines of spans, wrapped to `width`.

@@ -38,6 +38,12 @@ final class DialogTests: XCTestCase {
             XCTAssertEqual(model.handle(key, now: 10.3), .none, "\(key) right after the prompt opened")
         }
         XCTAssertNotNil(model.dialog, "still asking")
+        var early = ScreenGrid(width: 100, height: 30)
+        model.render(into: &early, now: 10.5)
+        XCTAssertTrue(early.text().contains("Too soon: read the prompt first"), early.text())
+        var settled = ScreenGrid(width: 100, height: 30)
+        model.render(into: &settled, now: 11.5)
+        XCTAssertTrue(settled.text().contains("a stray key never trusts"), "settled: the usual reminder")
         XCTAssertEqual(model.handle(.character("t"), now: 10 + CertificatePrompt.settleSeconds), .trustDecided(.always))
     }
 
