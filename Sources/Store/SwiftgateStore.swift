@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 internal import GRDB
 
 /// Saved gateways, group aliases, trust decisions, profiles and history in one SQLite file (DESIGN.md §4).
@@ -26,12 +27,10 @@ public final class SwiftgateStore: Sendable {
         self.path = path
         self.now = now
 
-        let directory = (path as NSString).deletingLastPathComponent
-        let createdDirectories = try StoreFiles.createDirectories(directory, for: path)
-        let createdFile = try StoreFiles.createEmptyFile(path)
-        if !createdFile {
-            try StoreSchema.inspect(path: path)
+        let (_, directory) = try StoreFiles.prepare(path, handover: handover) { createdFile throws(StoreError) in
+            if !createdFile { try StoreSchema.inspect(path: path) }
         }
+        defer { close(directory) }
 
         var configuration = Configuration()
         configuration.label = "swiftgate"
@@ -44,16 +43,7 @@ public final class SwiftgateStore: Sendable {
         } catch {
             throw StoreError(error, path: path, operation: "open and migrate the database")
         }
-        try StoreFiles.restrictModes(path)
-
-        if let handover {
-            // The -wal/-shm of a file created now were created as root too. For an existing file SQLite itself
-            // gives companions it creates as root the database's owner, so only what this call made is handed over.
-            let createdFiles = createdFile ? StoreFiles.databaseFiles(path).filter(StoreFiles.exists) : []
-            for created in createdDirectories + createdFiles {
-                try handover.changeOwner(created, handover.userID, handover.groupID)
-            }
-        }
+        try StoreFiles.restrictModes(path, in: directory)
     }
 
     /// The SQLite library in use: the system's libsqlite3, for `--version` and bug reports.
