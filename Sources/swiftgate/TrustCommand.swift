@@ -12,7 +12,9 @@ struct TrustCommand: ParsableCommand {
 
     /// `host` or `host:port` (IPv6 in brackets) → `host:port` as the engine keys pins: lower-case, no trailing dot.
     static func hostPort(_ text: String) -> String {
-        HostPortKey.parse(text)
+        // A bare IPv6 address (more than one colon, no brackets) has no port in it, as before.
+        if !text.hasPrefix("["), text.filter({ $0 == ":" }).count > 1 { return HostPortKey.make(host: text, port: 443) }
+        return HostPortKey.parse(text)
     }
 
     struct List: ParsableCommand {

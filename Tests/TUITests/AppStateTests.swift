@@ -151,3 +151,24 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.log.last?.level, .error)
     }
 }
+
+/// Issue 13, item 1: the timeline says what a gateway's profile did to the saved gateways.
+final class ProfileNoteTests: XCTestCase {
+    private func note(_ saved: EventValue) -> Span {
+        let state = Fixtures.state([(0, .phase(.download, .started, milliseconds: nil, detail: [])),
+                                    (1, .phase(.download, .done, milliseconds: 40, detail: [("uri", "/p.xml"), ("saved", saved)]))])
+        return PhaseNotes.note(state.phase(.download), session: state, now: Fixtures.t0 + 2, box: .ascii)
+    }
+
+    func testRefusedAndAddedEntriesAreCounted() {
+        let span = note(.object([("added", .list(["Lab"])), ("changed", .list([])), ("removed", .list([])),
+                                 ("refused", .list([.object([("name", "corp"), ("reason", "you saved a gateway with this name")])]))]))
+        XCTAssertEqual(span.text, "profile /p.xml - 1 gateway(s) added - 1 gateway(s) refused")
+        XCTAssertEqual(span.role, .statusWarn)
+    }
+
+    func testNothingSavedAfterOnceIsSaid() {
+        XCTAssertEqual(note("no: the certificate was accepted once").text,
+                       "profile /p.xml - nothing saved (the certificate was accepted once)")
+    }
+}
