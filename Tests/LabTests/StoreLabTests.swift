@@ -222,6 +222,36 @@ final class StoreLabTests: LabTestCase {
         XCTAssertFalse(history.stdout.contains("secret"))
     }
 
+    /// Issue 13, item 4, end to end: links planted at the log path and at the database's -wal (as root, which
+    /// Swiftgate is under sudo) are refused; their target is untouched.
+    func testLinksPlantedInTheUsersFilesAreNotFollowed() throws {
+        let lab = try start()
+        let dir = try makeScratch()
+        let precious = dir + "/precious"
+        try "precious\n".write(toFile: precious, atomically: true, encoding: .utf8)
+        func plant(_ path: String) {
+            XCTAssertEqual(symlink(precious, path), 0)
+            XCTAssertEqual(lchown(path, 65534, 65534), 0, "a link the user made, not root")
+        }
+        XCTAssertEqual(mkdir(dir + "/state", 0o700), 0)
+        XCTAssertEqual(mkdir(dir + "/state/swiftgate", 0o700), 0)
+        plant(dir + "/state/swiftgate/swiftgate.log")
+        let logged = try lab.client(["/usr/bin/env", "XDG_STATE_HOME=\(dir)/state", LabGateway.binary, "connect", lab["URL"],
+                                     "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--authenticate",
+                                     "--verbose"], stdin: "secret\n")
+        XCTAssertEqual(logged.exitCode, 0, "the connection goes on without its log file: \(logged.allOutput)")
+        XCTAssertTrue(logged.stderr.contains("no log file") && logged.stderr.contains("symbolic link"), logged.stderr)
+        XCTAssertEqual(try String(contentsOfFile: precious, encoding: .utf8), "precious\n")
+
+        // The user replaces the -wal (left by the run above) with a link.
+        unlink(lab.databasePath + "-wal")
+        plant(lab.databasePath + "-wal")
+        let listed = try swiftgate(lab, ["gateways", "list"])
+        XCTAssertEqual(listed.exitCode, 1, listed.allOutput)
+        XCTAssertTrue(listed.stderr.contains("symbolic link"), listed.stderr)
+        XCTAssertEqual(try String(contentsOfFile: precious, encoding: .utf8), "precious\n")
+    }
+
     func testImportingAProfileFile() throws {
         let lab = try start()
         let dir = try makeScratch()
