@@ -16,6 +16,9 @@ public struct ConnectOptions: Sendable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var store: (any SessionStore)?
+    /// How long a login reply may take to start: a RADIUS push or a Duo approval holds the password POST until
+    /// the person approves on a phone (issue 10). `--auth-timeout`, or the profile's AuthenticationTimeout.
+    public var authTimeoutSeconds = 300
     /// Where the engine tells its story at debug level (HTTP exchanges, with every credential redacted).
     public var logger = Logger(label: "swiftgate.engine")
 

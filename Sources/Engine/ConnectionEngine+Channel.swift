@@ -7,7 +7,7 @@ import Store
 extension ConnectionEngine {
     /// A new TLS session whose certificate is checked and, if invalid, put to the front end.
     func openChannel() async throws(EngineError) -> TLSClient {
-        let host = options.url.host, port = options.url.port
+        let host = gateway.host, port = gateway.port
         var configuration = options.tls
         configuration.identity = identity
         let tls = configuration
@@ -114,9 +114,21 @@ extension ConnectionEngine {
         }
     }
 
+    /// Points the auth connection at `url`'s gateway: a redirect or form action to another host (a cluster
+    /// member) means a new TLS session there, with its own trust decision (openconnect http.c `handle_redirect`).
+    func follow(_ url: GatewayURL) async throws(EngineError) {
+        guard !url.sameGateway(as: gateway) else { return }
+        emit(.log("the gateway sent the login to \(url.hostHeader)"))
+        channel?.close()
+        channel = nil
+        gateway = url
+    }
+
     /// One HTTP request and its response on the auth connection. A kept-alive connection the gateway closed
-    /// meanwhile is reopened once (with the certificate checked again).
-    func exchange(_ request: HTTPRequest) async throws(EngineError) -> HTTPResponse {
+    /// meanwhile is reopened once (with the certificate checked again). With `firstByteTimeout` the gateway may
+    /// take that long to start its answer (a push approval), with `waiting` events meanwhile and a stop request
+    /// ending the wait.
+    func exchange(_ request: HTTPRequest, firstByteTimeout: Int? = nil) async throws(EngineError) -> HTTPResponse {
         var attempt = 0
         while true {
             attempt += 1
@@ -127,8 +139,16 @@ extension ConnectionEngine {
             Self.logRequest(request, to: options.logger)
             do {
                 let deadline = options.tls.responseDeadlineSeconds
+                let continuation = self.continuation
+                let phase = phases.current ?? .userAuth
+                let patience = firstByteTimeout.map { timeout in
+                    Patience(timeoutSeconds: timeout, ioTimeoutSeconds: options.tls.ioTimeoutSeconds,
+                             cancellation: cancellation) { elapsed in
+                        continuation.yield(.waiting(phase, elapsed: elapsed, timeout: timeout))
+                    }
+                }
                 let response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
-                    try Self.roundTrip(client, request, deadlineSeconds: deadline).response
+                    try Self.roundTrip(client, request, deadlineSeconds: deadline, patience: patience).response
                 }
                 Self.logResponse(response, to: options.logger)
                 if response.closesConnection {
@@ -140,6 +160,7 @@ extension ConnectionEngine {
                 client.close()
                 channel = nil
                 if case .closedBeforeResponse = error, reused, attempt == 1 { continue }
+                if case .cancelled(let why) = error { throw .cancelled(why) }
                 throw error.engineError(phase: phases.current ?? .userAuth)
             }
         }
@@ -169,6 +190,9 @@ extension ConnectionEngine {
         case channel(SecureChannelError)
         case http(HTTPParseError)
         case closedBeforeResponse
+        case cancelled(String)
+        /// The gateway held a login reply longer than the auth timeout: reachable, but no answer.
+        case loginTimedOut(Int)
 
         func engineError(phase: PhaseID) -> EngineError {
             switch self {
@@ -176,18 +200,28 @@ extension ConnectionEngine {
             case .channel(let error): return .protocolError(phase, error.description)
             case .http(let error): return .protocolError(phase, error.description)
             case .closedBeforeResponse: return .protocolError(phase, "the gateway closed the connection without answering")
+            case .cancelled(let why): return .cancelled(why)
+            case .loginTimedOut(let seconds):
+                return .failed(phase, "the gateway did not answer the login within \(seconds) s (was a push approval "
+                               + "or a one-time code expected? --auth-timeout gives it longer)")
             }
         }
     }
 
     /// Sends a request and reads its response; bytes after it (the CSTP stream after CONNECT) come back too.
-    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest, deadlineSeconds: Int) throws(ExchangeError)
-        -> (response: HTTPResponse, remainder: [UInt8]) {
+    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest, deadlineSeconds: Int,
+                          patience: Patience? = nil) throws(ExchangeError) -> (response: HTTPResponse, remainder: [UInt8]) {
         var parser = HTTPResponseParser(limits: .standard, requestMethod: request.method)
         var received = 0
-        let deadline = ContinuousClock.now + .seconds(deadlineSeconds)
+        let start = ContinuousClock.now
+        var deadline = start + .seconds(deadlineSeconds)
         do {
             try client.write(request.serialized())
+            if let patience {
+                // Short reads until the first byte, so a stop request is seen within a second.
+                try waitForFirstByte(client, patience: patience, since: start)
+                deadline = ContinuousClock.now + .seconds(deadlineSeconds)
+            }
             while true {
                 let bytes = try client.read()
                 if bytes.isEmpty {
@@ -204,12 +238,47 @@ extension ConnectionEngine {
         } catch let error as ExchangeError {
             throw error
         } catch let error as SecureChannelError {
+            if case .timedOut = error, received == 0, let patience { throw .loginTimedOut(patience.timeoutSeconds) }
             if case .closed = error, received == 0 { throw .closedBeforeResponse }
             throw .channel(error)
         } catch let error as HTTPParseError {
             throw .http(error)
         } catch {
             throw .channel(.tls(String(describing: error)))
+        }
+    }
+}
+
+/// How long a held login reply may take, and how the wait is reported and cancelled.
+struct Patience: Sendable {
+    let timeoutSeconds: Int
+    let ioTimeoutSeconds: Int
+    let cancellation: CancellationFlag
+    let onWait: @Sendable (Int) -> Void
+}
+
+extension ConnectionEngine {
+    /// Polls the connection for the reply's first byte in one-second reads, reporting the wait after 2 s and
+    /// then every 5 s, until `patience.timeoutSeconds`; the byte itself stays in OpenSSL's buffer for the reader.
+    static func waitForFirstByte(_ client: TLSClient, patience: Patience, since start: ContinuousClock.Instant)
+        throws(ExchangeError) {
+        TCPConnector.setTimeouts(client.descriptor, seconds: 1)
+        defer { TCPConnector.setTimeouts(client.descriptor, seconds: patience.ioTimeoutSeconds) }
+        var reported = 0
+        while true {
+            if let why = patience.cancellation.cancelled { throw .cancelled(why) }
+            let elapsed = Int((ContinuousClock.now - start).components.seconds)
+            if elapsed >= patience.timeoutSeconds { throw .loginTimedOut(patience.timeoutSeconds) }
+            if elapsed >= 2 && (reported == 0 || elapsed - reported >= 5) {
+                reported = elapsed
+                patience.onWait(elapsed)
+            }
+            do {
+                if try client.waitReadable() { return }
+            } catch {
+                if case .closed = error { throw .closedBeforeResponse }
+                throw .channel(error)
+            }
         }
     }
 }

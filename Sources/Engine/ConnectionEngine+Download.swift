@@ -11,7 +11,13 @@ extension ConnectionEngine {
         if !session.result.corePackages.isEmpty {
             detail.append(("core_packages_ignored", .list(session.result.corePackages.map { .string($0.uri) })))
         }
-        guard let manifest = session.result.profiles.first(where: { $0.type == "profile" || $0.type.isEmpty }) else {
+        let modules = ManifestFile.moduleProfiles(in: session.result.profiles)
+        if !modules.isEmpty {
+            detail.append(("module_profiles_skipped", .list(modules.map {
+                .object([("service_type", .string($0.serviceType ?? "")), ("uri", .string($0.uri))])
+            })))
+        }
+        guard let manifest = ManifestFile.vpnProfile(in: session.result.profiles) else {
             emitPhase(.download, .skipped, detail: detail + [("reason", "the gateway names no profile")])
             return
         }
@@ -36,7 +42,7 @@ extension ConnectionEngine {
         channel = nil
         defer { client.close() }
         var headers = HTTPHeaders()
-        headers.add("Host", options.url.hostHeader)
+        headers.add("Host", session.url.hostHeader)
         headers.add("User-Agent", options.userAgent)
         headers.add("Cookie", "webvpn=\(session.result.cookie.reveal())")
         headers.add("Accept", "*/*")

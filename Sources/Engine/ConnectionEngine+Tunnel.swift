@@ -27,6 +27,8 @@ extension ConnectionEngine {
     public func requestStop(hangup: Bool) -> Bool {
         let mode: DataPlane.StopMode = hangup ? .hangup : .disconnect
         pendingStop = mode
+        // A login reply the engine is waiting for (a push approval) stops being waited for.
+        cancellation.cancel("stopped by the user while waiting for the gateway")
         if let dataPlane {
             dataPlane.stop(mode)
             return true
@@ -42,6 +44,7 @@ extension ConnectionEngine {
     /// Brings the tunnel up over TLS and runs it until it ends; the tun and the script's changes are undone
     /// on every path out.
     public func runTunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
+        gateway = session.url  // the cluster member the login ended on, if it moved
         do {
             return try await tunnel(session, settings: settings)
         } catch {

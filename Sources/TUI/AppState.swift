@@ -32,6 +32,8 @@ public struct AppState: Sendable, Equatable {
     public var reconfiguration: Reconfiguration?
     /// The engine's `error` event that ended the attempt.
     public var lastError: ErrorRecord?
+    /// The gateway is holding a login step (nil once it answers or the attempt ends).
+    public var waiting: GatewayWait?
     public private(set) var log: [LogLine] = []
     /// How many log lines are kept; older ones fall off (the full log is the engine's file).
     public var logCapacity: Int
@@ -107,6 +109,7 @@ public struct AppState: Sendable, Equatable {
 
     /// Folds one engine event in; `time` is when the front end received it.
     public mutating func apply(_ event: EngineEvent, at time: Double) {
+        if case .waiting = event {} else if case .log = event {} else { waiting = nil }
         switch event {
         case let .phase(id, state, milliseconds, detail):
             applyPhase(id, state, milliseconds: milliseconds, detail: detail.map(DetailItem.init), at: time)
@@ -142,6 +145,14 @@ public struct AppState: Sendable, Equatable {
             append(LogLine(time: time, text: "reconnected after \(after)\(what)", level: .warning))
         case let .log(text):
             append(LogLine(time: time, text: text))
+        case let .warning(text, _):
+            append(LogLine(time: time, text: "warning: " + text, level: .warning))
+        case let .waiting(phase, elapsed, timeout):
+            if waiting == nil {
+                append(LogLine(time: time, text: "the gateway holds the login: approve the request on your device?",
+                               level: .warning))
+            }
+            waiting = GatewayWait(phase: phase, since: time - Double(elapsed), timeoutSeconds: timeout)
         case let .error(code, message):
             lastError = ErrorRecord(code: code, message: message)
             if case .disconnected = status {} else { status = .failed(message: message) }

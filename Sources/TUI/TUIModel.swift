@@ -82,6 +82,9 @@ public struct TUIModel: Sendable {
                              .delete(gateway)))
         case .disconnect:
             present(.confirm(ConfirmDialog(title: "Disconnect", message: "Disconnect from \(name)?"), .disconnect))
+        case .cancelAttempt:
+            session.note("cancelled while the gateway held the login", level: .warning)
+            return .disconnect
         case .reconnect:
             if session.status.isActive { return .reconnect }
             return session.gateway.map { .connect(gateway: $0) } ?? .none

@@ -67,10 +67,20 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Debug logging on stderr too (the log file is under XDG_STATE_HOME/swiftgate).")
     var verbose = false
 
+    @Option(name: .customLong("auth-timeout"),
+            help: "Seconds a login step may wait for the gateway (a push approval); default: the profile's AuthenticationTimeout, else 300.")
+    var authTimeout: Int?
+
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
 
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if let authTimeout, !(1...3600).contains(authTimeout) {
+            throw ValidationError("--auth-timeout takes 1 to 3600 seconds")
+        }
+    }
 
     func run() async throws {
         if !authenticate {
@@ -98,6 +108,7 @@ struct ConnectCommand: AsyncParsableCommand {
         options.clientKey = key ?? target.gateway?.keyPath
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        options.authTimeoutSeconds = AuthTimeout.resolve(flag: authTimeout, store: database, gateway: target.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         let level: Logger.Level = verbose ? .debug : .info
         options.logger = Logger(label: "swiftgate") { _ in

@@ -69,6 +69,11 @@ struct EventFormatter {
             return ("reconnected", [("after", .string(after)), ("changed", .list(changed.map(EventValue.string)))])
         case .log(let message):
             return ("log", [("message", .string(message))])
+        case .warning(let message, let detail):
+            return ("warning", [("message", .string(message))] + detail)
+        case .waiting(let phase, let elapsed, let timeout):
+            return ("waiting", [("phase", .string(phase.rawValue)), ("elapsed_s", .int(elapsed)), ("timeout_s", .int(timeout)),
+                                ("message", .string(Self.waitingText))])
         case .error(let code, let message):
             return ("error", [("code", .int(Int(code))), ("message", .string(message))])
         }
@@ -91,10 +96,18 @@ struct EventFormatter {
             return "[\(clock)] \(fields.kind): " + fields.values.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
         case .log(let message):
             return "[\(clock)] \(message)"
+        case .warning(let message, let detail):
+            let flat = detail.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
+            return "[\(clock)] warning: \(message)" + (flat.isEmpty ? "" : " (\(flat))")
+        case .waiting(_, let elapsed, let timeout):
+            return "[\(clock)] \(Self.waitingText) (\(elapsed) s of at most \(timeout) s; Ctrl-C cancels)"
         case .error(let code, let message):
             return "[\(clock)] error (exit \(code)): \(message)"
         }
     }
+
+    /// A held login reply is most often a push approval waiting on a phone (issue 10).
+    static let waitingText = "waiting for the gateway — approve the request on your device?"
 
     private static func plain(_ value: EventValue) -> String {
         switch value {

@@ -179,6 +179,7 @@ final class TUIApp {
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
         options.store = SQLiteSessionStore(store: store)
+        options.authTimeoutSeconds = AuthTimeout.resolve(flag: nil, store: store, gateway: gateway.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))

@@ -150,6 +150,19 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.certificate?.trusted, false)
         XCTAssertEqual(state.log.last?.level, .error)
     }
+
+    func testAHeldLoginIsShownUntilTheGatewayAnswersAndEscCancelsIt() {
+        var model = Fixtures.model(Fixtures.authenticating + [(5.0, .waiting(.userAuth, elapsed: 2, timeout: 300))],
+                                   screen: .phases)
+        XCTAssertEqual(model.session.waiting?.elapsedSeconds(now: Fixtures.t0 + 13), 10)
+        XCTAssertEqual(model.session.waiting?.timeoutSeconds, 300)
+        XCTAssertEqual(model.handle(.escape, now: Fixtures.t0 + 13), .disconnect, "Esc gives up the held login")
+        model.apply(.waiting(.userAuth, elapsed: 7, timeout: 300), at: Fixtures.t0 + 10)
+        XCTAssertEqual(model.session.waiting?.since, Fixtures.t0 + 3, "a later report does not restart the count")
+        model.apply(.phase(.userAuth, .done, milliseconds: 9000, detail: []), at: Fixtures.t0 + 12)
+        XCTAssertNil(model.session.waiting, "the gateway answered")
+        XCTAssertNotEqual(model.handle(.escape, now: Fixtures.t0 + 13), .disconnect, "Esc no longer cancels anything")
+    }
 }
 
 /// Issue 13, item 1: the timeline says what a gateway's profile did to the saved gateways.

@@ -44,6 +44,12 @@ final class ScreenSnapshotTests: XCTestCase {
         snapshot("phases-authenticating", model, now: 3.2)
     }
 
+    func testPhasesWhileTheGatewayHoldsTheLogin() {
+        let model = Fixtures.model(Fixtures.authenticating + [(5.0, .waiting(.userAuth, elapsed: 2, timeout: 300))],
+                                   screen: .phases)
+        snapshot("phases-waiting-for-approval", model, now: 17.4)
+    }
+
     func testPhasesWithDTLSBackoff() {
         snapshot("phases-dtls-backoff", Fixtures.model(Fixtures.connecting, screen: .phases), now: 8.6)
     }

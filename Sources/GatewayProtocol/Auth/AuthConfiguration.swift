@@ -14,6 +14,8 @@ public struct AuthConfiguration: Sendable, Equatable {
     public var maxGroupReposts: Int
     public var maxRedirects: Int
     public var maxForms: Int
+    /// `<client-cert-request/>` answered at most this often: without a certificate, with one, then stop.
+    public var maxCertificateRequests = 3
 
     public init(url: GatewayURL, userAgent: String = AuthConfiguration.defaultUserAgent, deviceID: String = "linux-64",
                 group: String? = nil, maxGroupReposts: Int = 5, maxRedirects: Int = 5, maxForms: Int = 16) {

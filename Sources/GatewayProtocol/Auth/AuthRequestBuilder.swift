@@ -6,12 +6,15 @@ public struct AuthRequestBuilder: Sendable {
     public init(configuration: AuthConfiguration) { self.configuration = configuration }
 
     /// `config-auth type="init"`, optionally with a `group-select`.
-    public func initRequest(url: GatewayURL, groupSelect: String?, cookies: CookieJar) -> HTTPRequest {
+    public func initRequest(url: GatewayURL, groupSelect: String?, cookies: CookieJar,
+                            certificateFailed: Bool = false) -> HTTPRequest {
         var xml = header(type: "init")
         xml += "<group-access>\(XMLEscape.escape(url.description))</group-access>"
         if let groupSelect { xml += "<group-select>\(XMLEscape.escape(groupSelect))</group-select>" }
+        // After `<client-cert-request/>` with no certificate to give (protocol.md §1.3).
+        if certificateFailed { xml += "<client-cert-fail/>" }
         xml += "</config-auth>"
-        return post(path: url.path, body: Array(xml.utf8), contentType: "application/xml; charset=utf-8",
+        return post(url: url, body: Array(xml.utf8), contentType: "application/xml; charset=utf-8",
                     cookies: cookies, aggregate: true)
     }
 
@@ -27,27 +30,27 @@ public struct AuthRequestBuilder: Sendable {
         xml += "</auth>"
         if let groupSelect { xml += "<group-select>\(XMLEscape.escape(groupSelect))</group-select>" }
         xml += "</config-auth>"
-        return post(path: url.path, body: Array(xml.utf8), contentType: "application/xml; charset=utf-8",
+        return post(url: url, body: Array(xml.utf8), contentType: "application/xml; charset=utf-8",
                     cookies: cookies, aggregate: true)
     }
 
     /// A legacy form post: `application/x-www-form-urlencoded`, no X-Aggregate-Auth.
     public func legacyPost(url: GatewayURL, answers: [(name: String, value: String)], cookies: CookieJar) -> HTTPRequest {
         let body = answers.map { "\(FormEncoding.encode($0.name))=\(FormEncoding.encode($0.value))" }.joined(separator: "&")
-        return post(path: url.path, body: Array(body.utf8), contentType: "application/x-www-form-urlencoded",
+        return post(url: url, body: Array(body.utf8), contentType: "application/x-www-form-urlencoded",
                     cookies: cookies, aggregate: false)
     }
 
     /// A GET: the legacy first page, a redirect target, a profile.
     public func get(url: GatewayURL, cookies: CookieJar, aggregate: Bool) -> HTTPRequest {
-        HTTPRequest(method: "GET", path: url.path, headers: commonHeaders(cookies: cookies, aggregate: aggregate))
+        HTTPRequest(method: "GET", path: url.path, headers: commonHeaders(cookies: cookies, aggregate: aggregate, url: url))
     }
 
     /// Headers sent on every auth and profile request (protocol.md §1.2). No X-Support-HTTP-Auth: Swiftgate does
     /// not implement SPNEGO, and that header switches ocserv to it.
-    public func commonHeaders(cookies: CookieJar, aggregate: Bool) -> HTTPHeaders {
+    public func commonHeaders(cookies: CookieJar, aggregate: Bool, url: GatewayURL? = nil) -> HTTPHeaders {
         var headers = HTTPHeaders()
-        headers.add("Host", configuration.url.hostHeader)
+        headers.add("Host", (url ?? configuration.url).hostHeader)
         headers.add("User-Agent", configuration.userAgent)
         if let cookie = cookies.headerValue() { headers.add("Cookie", cookie) }
         headers.add("Accept", "*/*")
@@ -57,11 +60,11 @@ public struct AuthRequestBuilder: Sendable {
         return headers
     }
 
-    private func post(path: String, body: [UInt8], contentType: String, cookies: CookieJar, aggregate: Bool) -> HTTPRequest {
-        var headers = commonHeaders(cookies: cookies, aggregate: aggregate)
+    private func post(url: GatewayURL, body: [UInt8], contentType: String, cookies: CookieJar, aggregate: Bool) -> HTTPRequest {
+        var headers = commonHeaders(cookies: cookies, aggregate: aggregate, url: url)
         headers.add("X-Pad", Self.padding(forBodyLength: body.count))
         headers.add("Content-Type", contentType)
-        return HTTPRequest(method: "POST", path: path, headers: headers, body: body)
+        return HTTPRequest(method: "POST", path: url.path, headers: headers, body: body)
     }
 
     /// Zeros that round the body up to the next multiple of 64, hiding the password's length (protocol.md §1.2).
