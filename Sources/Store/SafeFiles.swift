@@ -17,18 +17,19 @@ public enum SafeFiles {
                             reportAs: path).descriptor
     }
 
-    /// An `O_DIRECTORY` descriptor of `path`, made absolute against the working directory; missing directories
+    /// An `pathOnly | O_DIRECTORY` descriptor of `path` (for the `*at` calls), made absolute against the working directory; missing directories
     /// are created 0700 when `creating`, and each one created is handed over.
     static func openDirectory(_ path: String, creating: Bool, handover: SudoHandover?,
                               reportAs reported: String) throws(StoreError) -> Int32 {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        var descriptor = Glibc.open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // O_PATH: walking needs only search permission (a 0711 directory on the way is fine without root).
+        var descriptor = Glibc.open("/", pathOnly | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .cannotOpen(path: reported, reason: "cannot open /: \(errorText())") }
         var current = ""
         for component in absolute.split(separator: "/") where component != "." {
             let name = String(component)
             current += "/" + name
-            var next = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            var next = openat(descriptor, name, pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if next < 0 {
                 let failure = errno
                 if failure == ENOENT && creating {
@@ -37,6 +38,7 @@ public enum SafeFiles {
                         close(descriptor)
                         throw .cannotOpen(path: reported, reason: reason)
                     }
+                    // Readable, not O_PATH: fchmod and fchown need a real descriptor (it is ours, 0700).
                     next = openat(descriptor, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                     if next >= 0 {
                         fchmod(next, 0o700)  // mkdir's mode passes through the umask; say 0700 outright.
@@ -68,7 +70,7 @@ public enum SafeFiles {
         var info = stat()
         guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK,
               info.st_uid == 0 else { return -1 }
-        return openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return openat(parent, name, pathOnly | O_DIRECTORY | O_CLOEXEC)
     }
 
     private static func problem(at parent: Int32, _ name: String, _ path: String) -> String {
@@ -133,6 +135,10 @@ public enum SafeFiles {
                               + "other hard links); move it aside")
         }
     }
+
+    /// Linux's O_PATH (glibc defines it only under _GNU_SOURCE, which Swift's Glibc module does not see); the
+    /// value of x86-64, arm and arm64.
+    static let pathOnly: Int32 = 0o10000000
 
     static func errorText() -> String {
         String(cString: strerror(errno))
