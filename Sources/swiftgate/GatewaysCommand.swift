@@ -18,21 +18,6 @@ struct GatewaysCommand: ParsableCommand {
         return gateway.profileOrigin.map { "from the profile of \($0)" } ?? "imported from a file"
     }
 
-    /// A name that reads as an address must be that address, or `connect NAME` would mean two things.
-    static func nameProblem(_ name: String, url: GatewayURL) -> String? {
-        let trimmed = name.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return "a gateway needs a name" }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "the name '\(trimmed)' holds control characters"
-        }
-        guard TargetResolver.readsAsAddress(trimmed) else { return nil }
-        guard let named = try? GatewayURL(parsing: trimmed), named.host.lowercased() == url.host.lowercased(),
-              named.port == url.port else {
-            return "the name '\(trimmed)' reads as an address other than \(url): pick a name without '.', ':' or '/'"
-        }
-        return nil
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List saved gateways.")
         @OptionGroup var store: StoreOptions
@@ -69,7 +54,7 @@ struct GatewaysCommand: ParsableCommand {
         func run() throws {
             let parsed: GatewayURL
             do { parsed = try GatewayURL(parsing: url) } catch { throw ValidationError(error.description) }
-            if let problem = GatewaysCommand.nameProblem(name, url: parsed) { throw ValidationError(problem) }
+            if let problem = TargetResolver.nameProblem(name, url: parsed) { throw ValidationError(problem) }
             let database = try store.open()
             try database.saveGateway(Gateway(name: name, url: parsed.description, defaultGroup: group, username: user,
                                              source: .manual, certificatePath: certificate, keyPath: key))

@@ -238,7 +238,7 @@ final class TUIApp {
             model.session.note("not saved: a gateway needs a name and an https:// URL", level: .error, at: now)
             return
         }
-        if let problem = GatewaysCommand.nameProblem(name, url: url) {
+        if let problem = TargetResolver.nameProblem(name, url: url) {
             model.session.note("not saved: \(problem)", level: .error, at: now)
             return
         }

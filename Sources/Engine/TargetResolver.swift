@@ -6,22 +6,22 @@ import Store
 /// scheme, or a host with a dot, a colon, a slash or brackets) is that address and is never looked up as a
 /// saved name, so no saved entry, least of all one a gateway's profile planted, can send a connection elsewhere
 /// than typed. Other text is a saved gateway's name, or else a bare host name.
-enum TargetResolver {
-    struct Resolved {
-        var url: GatewayURL
+public enum TargetResolver {
+    public struct Resolved: Sendable, Equatable {
+        public var url: GatewayURL
         /// The saved gateway whose settings apply (group, user, identity), when one matches.
-        var gateway: Gateway?
+        public var gateway: Gateway?
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static func readsAsAddress(_ text: String) -> Bool {
+    public static func readsAsAddress(_ text: String) -> Bool {
         text.contains("://") || text.contains(where: { ".:/[]".contains($0) })
     }
 
-    static func resolve(_ text: String, in store: SwiftgateStore) throws -> Resolved {
+    public static func resolve(_ text: String, in store: SwiftgateStore) throws -> Resolved {
         let text = text.trimmingCharacters(in: .whitespaces)
         if !readsAsAddress(text), let saved = try store.gateway(named: text) {
             do { return Resolved(url: try GatewayURL(parsing: saved.url), gateway: saved) } catch {
@@ -45,7 +45,23 @@ enum TargetResolver {
     }
 
     /// The name a typed URL is saved under: its address as typed, so the name reads as what it is.
-    static func name(for url: GatewayURL) -> String {
+    public static func name(for url: GatewayURL) -> String {
         url.hostHeader + (url.path == "/" ? "" : url.path)
+    }
+
+    /// Why a name the user gives a gateway is refused, or nil: a name that reads as an address must be that
+    /// address, or `connect NAME` would mean two things.
+    public static func nameProblem(_ name: String, url: GatewayURL) -> String? {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty { return "a gateway needs a name" }
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "the name '\(trimmed)' holds control characters"
+        }
+        guard readsAsAddress(trimmed) else { return nil }
+        guard let named = try? GatewayURL(parsing: trimmed), named.host.lowercased() == url.host.lowercased(),
+              named.port == url.port else {
+            return "the name '\(trimmed)' reads as an address other than \(url): pick a name without '.', ':' or '/'"
+        }
+        return nil
     }
 }
