@@ -93,8 +93,10 @@ public actor ConnectionEngine {
         emitPhase(.tls, .done, detail: tlsDetail)
 
         gateway = options.url
-        var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
-                                                             group: preferredGroup ?? options.group))
+        var configuration = AuthConfiguration(url: options.url, userAgent: options.userAgent,
+                                              group: preferredGroup ?? options.group)
+        configuration.groupIsKnownValue = preferredGroup != nil || options.groupIsSavedValue
+        var flow = AuthFlow(configuration: configuration)
         var certificateRetried = false
         startPhase(.groupSelect)
         var steps: [EventValue] = []

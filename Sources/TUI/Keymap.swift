@@ -134,10 +134,15 @@ public struct Keymap: Sendable, Equatable {
         Binding([.character("n"), .escape], .deny, hint: "no"),
     ])
 
+    public static let ssoWait = Keymap(scope: .ssoWait, bindings: [
+        Binding([.escape], .cancel, "Give up the login (the browser's page can be closed)", hint: "cancel"),
+        Binding([.control("c")], .quit, "Disconnect and quit", hint: "quit"),
+    ])
+
     /// Every keymap, in help-screen order.
     public static let all: [Keymap] = [
         everywhere, gateways, filter, phases, channels, history, help,
-        groupPicker, form, certificate, identityPicker, confirm,
+        groupPicker, form, certificate, identityPicker, confirm, ssoWait,
     ]
 
     public static func of(_ scope: KeymapScope) -> Keymap {

@@ -53,6 +53,10 @@ public struct TUIModel: Sendable {
     /// `now` is the interface's clock (as `render` takes it): the certificate prompt ignores keys typed as it opens.
     public mutating func handle(_ key: Key, now: Double) -> TUIOutcome {
         if let dialog { return handleDialog(dialog, key, now: now) }
+        if session.sso != nil, session.status.isActive {
+            // The SSO box is up: only Esc (give up) and Ctrl-C (TUIApp) mean anything.
+            return key == .escape ? perform(.cancelAttempt) : .none
+        }
         let outcome: ScreenOutcome
         switch screen {
         case .gateways: outcome = gateways.handle(key)
@@ -160,6 +164,10 @@ public struct TUIModel: Sendable {
         case .channels: ChannelsScreen.render(session, now: now, into: &grid, theme: theme)
         case .history: HistoryScreen.render(history, session: session, now: now, into: &grid, theme: theme)
         case .help: HelpScreen.render(help, session: session, now: now, into: &grid, theme: theme)
+        }
+        if dialog == nil, let sso = session.sso, session.status.isActive {
+            SSOPanel.render(sso, now: now, into: &grid, theme: theme)
+            KeyHintBar.draw(.ssoWait, y: grid.height - 1, into: &grid, box: theme.box)
         }
         if let dialog {
             dialog.render(into: &grid, theme: theme, now: now)

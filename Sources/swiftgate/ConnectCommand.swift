@@ -104,6 +104,7 @@ struct ConnectCommand: AsyncParsableCommand {
         }
         var options = ConnectOptions(url: url, group: group ?? target.gateway?.defaultGroup, userAgent: useragent,
                                      tls: TLSConfiguration(caFile: caFile), serverPins: serverCerts)
+        options.groupIsSavedValue = group == nil && target.gateway?.defaultGroup != nil
         options.clientCertificate = certificate ?? target.gateway?.certificatePath
         options.clientKey = key ?? target.gateway?.keyPath
         options.gatewayName = target.name

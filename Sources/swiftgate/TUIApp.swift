@@ -176,6 +176,7 @@ final class TUIApp {
         }
         var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
         options.gatewayName = resolved.gateway?.name
+        options.groupIsSavedValue = gateway.defaultGroup != nil
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
         options.store = SQLiteSessionStore(store: store)

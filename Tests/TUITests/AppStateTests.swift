@@ -184,4 +184,17 @@ final class ProfileNoteTests: XCTestCase {
         XCTAssertEqual(note("no: the certificate was accepted once").text,
                        "profile /p.xml - nothing saved (the certificate was accepted once)")
     }
+
+    func testSingleSignOnShowsUntilTheTokenComesAndEscGivesUp() {
+        let started = SSOProgress(state: .started, mode: .embedded, loginURL: "https://vpn.example.com/sso", timeoutSeconds: 120)
+        var model = Fixtures.model(Fixtures.authenticating + [(4.0, .sso(started))], screen: .phases)
+        XCTAssertEqual(model.session.sso?.secondsLeft(now: Fixtures.t0 + 34), 90)
+        XCTAssertNotNil(model.session.sso?.qrCode, "the URL as a QR code")
+        XCTAssertEqual(model.handle(.character("q"), now: Fixtures.t0 + 34), .none, "the SSO box takes the keys")
+        XCTAssertEqual(model.handle(.escape, now: Fixtures.t0 + 34), .disconnect, "Esc gives up the login")
+        var done = started
+        done.state = .done
+        model.apply(.sso(done), at: Fixtures.t0 + 40)
+        XCTAssertNil(model.session.sso)
+    }
 }

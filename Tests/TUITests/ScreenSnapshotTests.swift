@@ -50,6 +50,14 @@ final class ScreenSnapshotTests: XCTestCase {
         snapshot("phases-waiting-for-approval", model, now: 17.4)
     }
 
+    func testSingleSignOnWithTheQRCodeAndTheSSHHint() {
+        let progress = SSOProgress(state: .started, mode: .external, loginURL: "https://vpn.example.com/+CSCOE+/saml/sp/login?tgname=eng",
+                                   timeoutSeconds: 300, browser: nil, overSSH: true,
+                                   message: "no browser could be started here (no DISPLAY)", callbackPort: 29786)
+        let model = Fixtures.model(Fixtures.authenticating + [(5.0, .sso(progress))], screen: .phases)
+        snapshot("sso-external-over-ssh", model, now: 65.0)
+    }
+
     func testPhasesWithDTLSBackoff() {
         snapshot("phases-dtls-backoff", Fixtures.model(Fixtures.connecting, screen: .phases), now: 8.6)
     }
