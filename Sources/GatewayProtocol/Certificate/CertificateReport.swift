@@ -41,7 +41,9 @@ public struct CertificateReport: Sendable, Equatable, Codable {
     /// Whether a user-given pin names this certificate, in any form `ServerPin` reads; a value that is not a
     /// complete pin names nothing.
     public func matches(pin candidate: String) -> Bool {
-        guard let pin = try? ServerPin(parsing: candidate) else { return false }
-        return pin.matches(self)
+        // The report's own pin text, as the trust store keeps it, is a match without decoding it.
+        if !pin.isEmpty, candidate.trimmingSpaces == pin { return true }
+        guard let parsed = try? ServerPin(parsing: candidate) else { return false }
+        return parsed.matches(self)
     }
 }
