@@ -27,6 +27,8 @@ public final class SSOCallbackListener: @unchecked Sendable {
 
     /// How long one browser connection may take to send its request: a stalled one must not hold the wait.
     static let connectionSeconds = 5
+    /// Open connections served at once; the oldest is dropped for a newer one (a local flood cannot grow memory).
+    static let connectionLimit = 16
     static let pollSliceMilliseconds: Int32 = 200
 
     public convenience init(port: Int = defaultPort) throws(EngineError) {
@@ -103,28 +105,55 @@ public final class SSOCallbackListener: @unchecked Sendable {
             descriptors.forEach { _ = Glibc.close($0) }
         }
         let deadline = ContinuousClock.now + .seconds(max(0, timeoutSeconds))
+        // Browsers open spare connections (Chromium preconnects) and may send on any of them, so every open one is
+        // served side by side; each has a few seconds to send its request.
+        var connections: [SSOCallbackConnection] = []
+        defer { connections.forEach { $0.close() } }
         while true {
             if cancelled() || state.withLock({ $0.closed }) { throw .cancelled("single sign-on login") }
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
+            let now = ContinuousClock.now
+            guard deadline > now else {
                 throw .failed(.userAuth, "no single sign-on reply reached localhost port \(port) within \(timeoutSeconds) s: "
                     + "finish the login in the browser before the gateway's timeout; if the browser runs on another "
                     + "machine, forward the port first (ssh -L \(port):localhost:\(port) this-host)")
             }
+            connections.removeAll { connection in
+                guard connection.deadline <= now else { return false }
+                connection.close()
+                return true
+            }
             var fds = listening.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-            let slice = min(Self.pollSliceMilliseconds, Int32(remaining.milliseconds) + 1)
+                + connections.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
+            let slice = min(Self.pollSliceMilliseconds, Int32((deadline - now).milliseconds) + 1)
             let ready = poll(&fds, nfds_t(fds.count), slice)
             if ready < 0 {
                 if errno == EINTR { continue }
                 throw .failed(.userAuth, "waiting for the single sign-on reply: poll failed: \(String(cString: strerror(errno)))")
             }
-            for entry in fds where entry.revents & Int16(POLLIN) != 0 {
-                while let connection = Self.acceptLoopback(entry.fd) {
-                    let connectionDeadline = min(deadline, ContinuousClock.now + .seconds(Self.connectionSeconds))
-                    let blob = SSOCallbackConnection(descriptor: connection).serve(until: connectionDeadline,
-                                                                                    cancelled: cancelled)
-                    Glibc.close(connection)
+            guard ready > 0 else { continue }
+            // Requests first: a blob answered ends the wait before new connections are taken.
+            var finished: Set<Int32> = []
+            for (index, entry) in fds.enumerated().dropFirst(listening.count) where entry.revents != 0 {
+                let position = index - listening.count
+                switch connections[position].receive() {
+                case .waiting: continue
+                case .dropped: finished.insert(entry.fd)
+                case .answered(let blob):
+                    finished.insert(entry.fd)
                     if let blob { return blob }
+                }
+            }
+            connections.removeAll { connection in
+                guard finished.contains(connection.descriptor) else { return false }
+                connection.close()
+                return true
+            }
+            for entry in fds.prefix(listening.count) where entry.revents & Int16(POLLIN) != 0 {
+                while let descriptor = Self.acceptLoopback(entry.fd) {
+                    if connections.count >= Self.connectionLimit { connections.removeFirst().close() }
+                    connections.append(SSOCallbackConnection(
+                        descriptor: descriptor,
+                        deadline: min(deadline, ContinuousClock.now + .seconds(Self.connectionSeconds))))
                 }
             }
         }
