@@ -77,7 +77,7 @@ final class SSOCallbackConnection {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return false }
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
-            let ready = poll(&entry, 1, Int32(remaining.milliseconds) + 1)
+            let ready = poll(&entry, 1, Int32(min(remaining.milliseconds + 1, 60_000)))
             if ready < 0, errno == EINTR { continue }
             return ready > 0
         }

@@ -38,36 +38,63 @@ public final class SSOCallbackListener: @unchecked Sendable {
     /// `addresses` must all be loopback: anything else is refused, so the token never listens on a network.
     init(port: Int, addresses: [String]) throws(EngineError) {
         guard (0...65535).contains(port) else { throw .usage("the single sign-on port \(port) is not a TCP port") }
+        let loopback = try addresses.map { (address: String) throws(EngineError) -> (String, LoopbackAddress) in
+            guard let parsed = LoopbackAddress(address) else {
+                throw .usage("the single sign-on listener binds loopback only; \(address) is not a loopback address")
+            }
+            return (address, parsed)
+        }
+        guard !loopback.isEmpty else { throw .usage("the single sign-on listener was given no address") }
+        // With port 0 the kernel picks the first socket's port; the others must get the same one, which another
+        // program may hold on that address: then pick again.
+        var attempt = 0
+        while true {
+            attempt += 1
+            switch Self.bindAll(loopback, port: port) {
+            case .success(let (descriptors, bound, chosen)):
+                self.port = chosen
+                self.boundAddresses = bound
+                self.state = Mutex(State(descriptors: descriptors))
+                return
+            case .failure(let failure) where port == 0 && failure.code == EADDRINUSE && attempt < 5:
+                continue
+            case .failure(let failure):
+                if failure.code == EADDRINUSE {
+                    throw .failed(.userAuth, "cannot listen for the single sign-on reply: port \(failure.port) on "
+                        + "\(failure.address) is already in use (another single sign-on login waiting?); finish or close "
+                        + "it, then log in again")
+                }
+                throw .failed(.userAuth, "cannot listen for the single sign-on reply on \(failure.address) port "
+                    + "\(failure.port): \(String(cString: strerror(failure.code)))")
+            }
+        }
+    }
+
+    private struct BindFailure: Error {
+        let code: Int32
+        let address: String
+        let port: Int
+    }
+
+    private static func bindAll(_ addresses: [(String, LoopbackAddress)], port: Int)
+        -> Result<([Int32], [String], Int), BindFailure> {
         var descriptors: [Int32] = []
         var bound: [String] = []
         var chosen = port
-        for address in addresses {
-            guard let socketAddress = LoopbackAddress(address) else {
-                descriptors.forEach { _ = Glibc.close($0) }
-                throw .usage("the single sign-on listener binds loopback only; \(address) is not a loopback address")
-            }
-            switch Self.listen(on: socketAddress, port: chosen) {
+        for (text, address) in addresses {
+            switch listen(on: address, port: chosen) {
             case .success(let (descriptor, actual)):
                 descriptors.append(descriptor)
-                bound.append(address)
+                bound.append(text)
                 chosen = actual
-            case .failure(let failure) where socketAddress.isIPv6 && (failure.code == EADDRNOTAVAIL || failure.code == EAFNOSUPPORT):
+            case .failure(let failure) where address.isIPv6 && (failure.code == EADDRNOTAVAIL || failure.code == EAFNOSUPPORT):
                 continue  // no IPv6 on this host: 127.0.0.1 alone serves the browser
             case .failure(let failure):
-                let code = failure.code
                 descriptors.forEach { _ = Glibc.close($0) }
-                if code == EADDRINUSE {
-                    throw .failed(.userAuth, "cannot listen for the single sign-on reply: port \(chosen) on \(address) is already "
-                        + "in use (another single sign-on login waiting?); finish or close it, then log in again")
-                }
-                throw .failed(.userAuth, "cannot listen for the single sign-on reply on \(address) port \(chosen): "
-                    + "\(String(cString: strerror(code)))")
+                return .failure(BindFailure(code: failure.code, address: text, port: chosen))
             }
         }
-        guard !descriptors.isEmpty else { throw .usage("the single sign-on listener was given no address") }
-        self.port = chosen
-        self.boundAddresses = bound
-        self.state = Mutex(State(descriptors: descriptors))
+        return .success((descriptors, bound, chosen))
     }
 
     deinit { close() }
@@ -104,7 +131,7 @@ public final class SSOCallbackListener: @unchecked Sendable {
             }
             descriptors.forEach { _ = Glibc.close($0) }
         }
-        let deadline = ContinuousClock.now + .seconds(max(0, timeoutSeconds))
+        let deadline = ContinuousClock.now + .seconds(min(max(0, timeoutSeconds), 7 * 86_400))
         // Browsers open spare connections (Chromium preconnects) and may send on any of them, so every open one is
         // served side by side; each has a few seconds to send its request.
         var connections: [SSOCallbackConnection] = []
@@ -124,7 +151,7 @@ public final class SSOCallbackListener: @unchecked Sendable {
             }
             var fds = listening.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
                 + connections.map { pollfd(fd: $0.descriptor, events: Int16(POLLIN), revents: 0) }
-            let slice = min(Self.pollSliceMilliseconds, Int32((deadline - now).milliseconds) + 1)
+            let slice = Int32(min(Int64(Self.pollSliceMilliseconds), (deadline - now).milliseconds + 1))
             let ready = poll(&fds, nfds_t(fds.count), slice)
             if ready < 0 {
                 if errno == EINTR { continue }
