@@ -36,6 +36,19 @@ final class STRAPChannelBindingTests: XCTestCase {
         XCTAssertFalse(try verify(signature, over: try second.strapChannelBinding() + newDER, keyDER: oldDER))
     }
 
+    func testTheBindingIsWhatTheGatewaySeesOnTLS12AndTLS13() throws {
+        for (version, name, size) in [(TLS1_2_VERSION, "TLSv1.2", 12), (TLS1_3_VERSION, "TLSv1.3", 32)] {
+            let server = try ChannelBindingServer(version: version)
+            let client = try TLSClient.connect(host: "127.0.0.1", port: server.port,
+                                               configuration: TLSConfiguration(connectTimeoutSeconds: 5, ioTimeoutSeconds: 5))
+            defer { client.close() }
+            XCTAssertEqual(client.protocolVersion, name)
+            let message = try client.read()
+            XCTAssertEqual(message.first.map(Int.init), size, name)
+            XCTAssertEqual(try client.strapChannelBinding(), Array(message.dropFirst()), name)
+        }
+    }
+
     private func verify(_ signature: [UInt8], over message: [UInt8], keyDER: [UInt8]) throws -> Bool {
         let key: OpaquePointer = try keyDER.withUnsafeBufferPointer { buffer in
             var cursor = buffer.baseAddress
