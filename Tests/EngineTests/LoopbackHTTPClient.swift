@@ -71,7 +71,7 @@ enum LoopbackHTTPClient {
             let v4 = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
             var copy = v4
             inet_ntop(AF_INET, &copy, &text, socklen_t(text.count))
-            let string = String(cString: text)
+            let string = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if !string.hasPrefix("127.") { return string }
         }
         return nil

@@ -100,6 +100,6 @@ enum GatewaySealer {
         var name = [CChar](repeating: 0, count: 64)
         var length = 0
         _ = EVP_PKEY_get_group_name(key, &name, name.count, &length)
-        return String(cString: name)
+        return String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
