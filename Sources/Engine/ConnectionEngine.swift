@@ -13,6 +13,9 @@ public actor ConnectionEngine {
     var phases = PhaseTimer()
     /// Pins accepted for this attempt ("once" or "always"): later sessions of the same attempt ask no more.
     var acceptedPins: Set<String> = []
+    /// A certificate of this attempt was accepted "once": nothing the gateway says is saved (profile entries,
+    /// group aliases, default group), or a gateway trusted for a moment could plant them (issue 13, item 1).
+    var acceptedOnce = false
     /// The authentication connection (HTTP keep-alive across the auth steps).
     var channel: TLSClient?
     var channelUses = 0
@@ -90,8 +93,10 @@ public actor ConnectionEngine {
         emitPhase(.tls, .done, detail: tlsDetail)
 
         gateway = options.url
-        var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
-                                                             group: preferredGroup ?? options.group))
+        var configuration = AuthConfiguration(url: options.url, userAgent: options.userAgent,
+                                              group: preferredGroup ?? options.group)
+        configuration.groupIsKnownValue = preferredGroup != nil || options.groupIsSavedValue
+        var flow = AuthFlow(configuration: configuration)
         var certificateRetried = false
         startPhase(.groupSelect)
         var steps: [EventValue] = []
@@ -178,7 +183,7 @@ public actor ConnectionEngine {
                 }
                 emitPhase(.userAuth, .done, detail: detail)
                 if let chosen = result.group { preferredGroup = chosen.value }
-                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty {
+                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty, !acceptedOnce {
                     updateStore { try $0.saveGroups(gateway: gateway, offered: result.groupsOffered, chosen: result.group) }
                 }
                 let address = channel?.remoteAddress ?? client.remoteAddress

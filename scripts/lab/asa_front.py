@@ -30,8 +30,11 @@ Where the document shapes come from (facts only, no code copied):
 Items the sources leave open (error ids other than 13/24, module profile service-types) are marked
 "unconfirmed" where used.
 
-Adding a scenario (issue 11 will add SAML ones): subclass Scenario, override the hooks you need, and register
-the instance in SCENARIOS (or, for a parameterised name such as slow-N, in scenario_for).
+Adding a scenario (issue 11 will add SAML ones): subclass Scenario, override the hooks you need (on_init,
+on_reply, after_password, login_form, form_inputs, option_attrs, config_extra, server_cert_hash, success, and
+on_other for requests that are not aggregate-auth documents, such as an IdP page), and register the instance in
+SCENARIOS (or, for a parameterised name such as slow-N, in scenario_for). Request headers are in req.headers
+(e.g. X-AnyConnect-STRAP-Pubkey).
 """
 
 import argparse
@@ -52,7 +55,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
-IDLE_TIMEOUT = 300  # seconds a keep-alive connection or a relayed tunnel may stay silent
+IDLE_TIMEOUT = 300  # seconds a keep-alive HTTP connection may stay silent (a relayed tunnel has no limit)
 
 # ASA group-url aliases the login form offers, and the ocserv group each maps to when the front logs in to
 # ocserv (lab.sh's ocserv knows Engineering, Sales and DEFAULT).
@@ -110,6 +113,7 @@ class Response:
         self.headers = list(headers or [])
         self.reply_kind = ""  # for the log: auth-request, complete, client-cert-request, redirect, ...
         self.delay = 0.0      # seconds to hold the reply (slow-N)
+        self.note = ""        # for the log: why the front answered as it did
 
 
 def read_request(conn, buf):
@@ -239,12 +243,16 @@ class Front:
         self.users = dict(u.split(":", 1) for u in args.user)
 
     def login_for(self, req, scenario_name):
+        """The login this request continues: by its webvpncontext cookie, or else by the aggauth-handle of the
+        opaque block the client echoes (an ASA keys its aggregate-auth session on both); a new one otherwise."""
         ctx = req.cookies().get("webvpncontext")
+        handle = req.doc.findtext("opaque/aggauth-handle") if req.doc is not None else None
         with self.lock:
-            if ctx and ctx in self.logins:
-                login = self.logins[ctx]
-                if scenario_name is None or login.scenario == scenario_name:
-                    return login
+            found = self.logins.get(ctx) if ctx else None
+            if found is None and handle:
+                found = next((l for l in self.logins.values() if str(l.handle) == handle.strip()), None)
+            if found is not None and (scenario_name is None or found.scenario == scenario_name):
+                return found
             login = Login(scenario_name or "ok")
             self.logins[login.id] = login
             return login
@@ -333,7 +341,13 @@ class Scenario:
         return listener.cert_sha1
 
     def success(self, front, login, listener, user):
-        cookie = front.ocserv_login(user, login.alias)
+        try:
+            cookie = front.ocserv_login(user, login.alias)
+        except (OSError, RuntimeError, http.client.HTTPException) as e:
+            # ocserv refused (e.g. bob is not in Sales): to the client this is a failed login, as on an ASA.
+            resp = self.login_form(front, login, "Login failed.")
+            resp.note = f"ocserv login failed: {e}"[:200]
+            return resp
         with front.lock:
             front.tunnel_scenario[cookie] = self.name
             front.logins.pop(login.id, None)
@@ -379,6 +393,11 @@ class Scenario:
 
     def after_password(self, front, login, req, listener, user):
         return self.success(front, login, listener, user)
+
+    def on_other(self, front, req, listener, tls):
+        """A request that is not an aggregate-auth document (a GET of a file, an IdP page, …): answer it and
+        return the Response, or None to leave it to the others. Asked of every scenario, in SCENARIOS order."""
+        return None
 
 
 class Refusal(Scenario):
@@ -543,6 +562,13 @@ class Profiles(Scenario):
 
     name = "profiles"
 
+    def on_other(self, front, req, listener, tls):
+        if req.method != "GET" or req.path not in PROFILE_DOCS:
+            return None
+        resp = Response(body=PROFILE_DOCS[req.path][1].encode())
+        resp.reply_kind = "profile"
+        return resp
+
     def config_extra(self, front, listener):
         files = []
         for uri, (service, body) in PROFILE_DOCS.items():
@@ -630,9 +656,8 @@ def pump(a, b):
         writers = [s for s in (a, b) if pending[s]]
         ready = [s for s in readers if s.pending()]
         if not ready:
-            r, w, _ = select.select(readers, writers, [], IDLE_TIMEOUT)
-            if not r and not w:
-                return "idle"
+            # No idle limit: a tunnel whose data goes over DTLS may leave the TLS channel silent for hours.
+            r, w, _ = select.select(readers, writers, [])
         else:
             r, w = ready, []
         for s in w:
@@ -742,9 +767,11 @@ class Listener:
                  "cert_requested": ask_cert, "client_cert": bool(peer_cert)}
         entry.update(xml_summary(req.doc))
         try:
-            if req.method == "GET" and req.path in PROFILE_DOCS:
-                scenario, resp = "profiles", Response(body=PROFILE_DOCS[req.path][1].encode())
-                resp.reply_kind = "profile"
+            other = None if kind else next(
+                ((sc.name, r) for sc in SCENARIOS.values() if (r := sc.on_other(front, req, self, conn)) is not None),
+                None)
+            if other is not None:
+                scenario, resp = other
             elif kind in ("init", "auth-reply"):
                 if named is None and kind == "init" and req.doc.findtext("group-access"):
                     ga_path = re.sub(r"^https?://[^/]*", "", req.doc.findtext("group-access"))
@@ -779,6 +806,8 @@ class Listener:
         entry.update(scenario=scenario, status=resp.status, reply=resp.reply_kind)
         if resp.delay:
             entry["delay_s"] = resp.delay
+        if resp.note:
+            entry["note"] = resp.note
         log_line(front.args, **entry)
         return resp
 
