@@ -18,6 +18,8 @@ final class DevToolsPipe {
     private var commandFD: Int32
     private var replyFD: Int32
     private var buffer: [UInt8] = []
+    /// How much of `buffer` is known to hold no NUL, so a long message is not searched again and again.
+    private var scanned = 0
     private var nextID = 1
     /// Events that arrived while waiting for a command's reply, handed out first by `nextEvent`.
     private var pending: [Message] = []
@@ -102,14 +104,16 @@ final class DevToolsPipe {
     /// One whole message, or nil once `deadline` passes. The browser closing its end is `browserExited`.
     private func receive(until deadline: UInt64, check: Check) throws(EmbeddedBrowserError) -> Message? {
         while true {
-            if let end = buffer.firstIndex(of: 0) {
+            if let end = buffer[scanned...].firstIndex(of: 0) {
                 let body = Data(buffer[..<end])
                 buffer.removeSubrange(...end)
+                scanned = 0
                 guard let object = try? JSONSerialization.jsonObject(with: body), let message = object as? Message else {
                     throw .protocolError("a DevTools message was not a JSON object")
                 }
                 return message
             }
+            scanned = buffer.count
             if closedByBrowser { throw .browserExited("it closed its DevTools pipe (crashed or was closed)") }
             guard buffer.count <= Self.messageLimit else {
                 throw .protocolError("a DevTools message exceeded \(Self.messageLimit) bytes")

@@ -53,6 +53,12 @@ public struct EmbeddedBrowserLogin: Sendable {
                     timeoutSeconds: Int, cancelled: @Sendable () -> Bool) throws(EmbeddedBrowserError)
         -> EmbeddedBrowserOutcome {
         let deadline = Monotonic.after(seconds: Double(max(1, timeoutSeconds)))
+        // The login URL comes from the gateway: only a web page may be opened, never file:, javascript:,
+        // chrome: or data: (a hostile gateway must not make the browser read local files or run its script).
+        guard let scheme = URLComponents(string: loginURL)?.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              URLComponents(string: loginURL)?.host?.isEmpty == false else {
+            throw .loginPageFailed("the gateway's login address is not an http(s) URL")
+        }
         guard let path = Self.findBrowser(browserPath) else {
             throw .browserNotFound(searched: browserPath ?? Self.candidates.joined(separator: ", ") + " on PATH")
         }
@@ -81,6 +87,7 @@ public struct EmbeddedBrowserLogin: Sendable {
             let created = try pipe.call("Target.createTarget", ["url": "about:blank"], until: deadline, check: check)
             guard let targetID = created["targetId"] as? String else { throw EmbeddedBrowserError.protocolError("Target.createTarget gave no targetId") }
             started = true
+            try closeOtherPages(pipe: pipe, keeping: targetID, until: deadline, check: check)
             let attached = try pipe.call("Target.attachToTarget", ["targetId": targetID, "flatten": true],
                                          until: deadline, check: check)
             guard let session = attached["sessionId"] as? String else { throw EmbeddedBrowserError.protocolError("Target.attachToTarget gave no sessionId") }
@@ -117,6 +124,19 @@ public struct EmbeddedBrowserLogin: Sendable {
             case .outcome(let outcome): return outcome
             case .badToken(let why): throw .protocolError(why)
             }
+        }
+    }
+
+    /// A shown browser opens its start page (about:blank) in a window of its own; only the login's page is
+    /// left, so the person sees one tab.
+    private func closeOtherPages(pipe: DevToolsPipe, keeping targetID: String, until deadline: UInt64,
+                                 check: DevToolsPipe.Check) throws(EmbeddedBrowserError) {
+        guard !headless else { return }
+        let reply = try pipe.call("Target.getTargets", until: deadline, check: check)
+        let pages = (reply["targetInfos"] as? [[String: Any]] ?? []).filter { $0["type"] as? String == "page" }
+        for page in pages {
+            guard let other = page["targetId"] as? String, other != targetID else { continue }
+            _ = try? pipe.call("Target.closeTarget", ["targetId": other], until: deadline, check: check)
         }
     }
 

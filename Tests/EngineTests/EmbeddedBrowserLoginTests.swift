@@ -70,6 +70,12 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
         assertBrowserGone()
     }
 
+    func testTokenSetByTheFinalPagesScriptAMomentLaterIsSeen() throws {
+        let server = try startIdP()
+        XCTAssertEqual(try login(server, "/login/late?value=LATE42").get(), .token(Secret("LATE42")))
+        assertBrowserGone()
+    }
+
     func testErrorCookieEndsTheLoginWithItsTextWithoutControlCharacters() throws {
         let server = try startIdP()
         let text = "Access denied:\u{07} user\u{1b}[31m not in group\u{202e}x"
@@ -130,6 +136,17 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
         guard case .browserExited(let why)? = result.failure else { return XCTFail("got \(result)") }
         XCTAssertTrue(why.contains("status 3") && why.contains("cannot open display"), why)
         assertBrowserGone()
+    }
+
+    func testOnlyWebLoginAddressesAreOpened() {
+        let login = EmbeddedBrowserLogin(browserPath: "/bin/true", headless: true, userDataDirectory: base)
+        for address in ["file:///etc/passwd", "javascript:alert(1)", "chrome://settings", "data:text/html,x", "http:///x"] {
+            XCTAssertThrowsError(try login.run(loginURL: address, finalURL: "http://127.0.0.1:1/f", tokenCookie: "t",
+                                               errorCookie: nil, timeoutSeconds: 5, cancelled: { false })) { error in
+                guard case .loginPageFailed? = error as? EmbeddedBrowserError else { return XCTFail("\(address): \(error)") }
+            }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base), "nothing was started")
     }
 
     func testMissingBrowserIsNamedWithTheFix() {

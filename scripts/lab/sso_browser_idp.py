@@ -10,6 +10,7 @@ sso-v2-error-cookie-name acSamlv2Error). Pages:
   /login/redirect?value=V  sets acSamlv2Token=V on a 302 to /final
   /login/error?text=T      sets acSamlv2Error=T (percent-encoded) on a 302 to /idp/failed
   /login/notoken           a 302 to /final without any cookie
+  /login/late?value=V      a script redirect to /final, whose own script sets acSamlv2Token=V a moment later
   /login/never             a page that stays put
   /final                   the gateway's sso-v2-login-final page
 """
@@ -20,6 +21,7 @@ import urllib.parse
 
 TOKEN = "acSamlv2Token"
 ERROR = "acSamlv2Error"
+late_value = None  # the value /final sets by script after /login/late
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -56,12 +58,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.redirect("/final", f"{TOKEN}={query.get('value', '')}")
         elif url.path == "/login/error":
             self.redirect("/idp/failed", f"{ERROR}={urllib.parse.quote(query.get('text', ''), safe='')}")
+        elif url.path == "/login/late":
+            global late_value
+            late_value = urllib.parse.quote(query.get("value", ""), safe="")
+            self.page("<html><body><script>location.href = '/final'</script></body></html>")
         elif url.path == "/login/notoken":
             self.redirect("/final")
         elif url.path in ("/login/never", "/idp/failed"):
             self.page("<html><body>Please wait</body></html>")
         elif url.path == "/final":
-            self.page("<html><body>Logged in</body></html>")
+            script = ""
+            if late_value is not None:
+                script = f"<script>setTimeout(() => {{ document.cookie = '{TOKEN}={late_value}; path=/' }}, 700)</script>"
+            self.page(f"<html><body>Logged in{script}</body></html>")
         else:
             self.page("not found", 404)
 
