@@ -112,6 +112,34 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
         assertBrowserGone()
     }
 
+    /// The person quitting the browser, or a crash: its main process killed while the login page is open.
+    func testBrowserKilledDuringTheLoginEndsItAtOnce() throws {
+        let server = try startIdP()
+        let directory = base
+        let killer = Thread {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if let main = Self.processesMentioning(directory).first(where: { Self.commandLine(of: $0).contains("--remote-debugging-pipe") }),
+                   let pid = Int32(main) {
+                    usleep(1_500_000)  // the login page is open by then
+                    kill(pid, SIGKILL)
+                    return
+                }
+                usleep(50_000)
+            }
+        }
+        killer.start()
+        let start = Date()
+        XCTAssertEqual(login(server, "/login/never", timeout: 60).failure, .browserExited("it exited (signal 9)"))
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30, "not the 60 s deadline")
+        assertBrowserGone()
+    }
+
+    private static func commandLine(of pid: String) -> String {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+    }
+
     func testUnreachableLoginPageIsReportedWithChromiumsReason() throws {
         let server = try startIdP()
         let closedPort = try TestIdP.unusedPort()
