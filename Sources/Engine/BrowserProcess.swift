@@ -121,6 +121,12 @@ final class BrowserProcess {
         return exitStatus
     }
 
+    /// Waits up to `seconds` for the main process to end on its own.
+    func waitForExit(seconds: Double) {
+        let deadline = Monotonic.after(seconds: seconds)
+        while exitedStatus() == nil && Monotonic.now() < deadline { usleep(10_000) }
+    }
+
     /// The last lines Chromium wrote to stderr, for a browser that died while starting (before any page was
     /// opened, so no URL of the login can be in them).
     func startupComplaint() -> String {
@@ -134,8 +140,7 @@ final class BrowserProcess {
         stopped = true
         if exitedStatus() == nil {
             kill(-pid, SIGKILL)
-            let deadline = Monotonic.after(seconds: 5)
-            while exitedStatus() == nil && Monotonic.now() < deadline { usleep(10_000) }
+            waitForExit(seconds: 5)
         }
         kill(-pid, SIGKILL)
         // Helpers outside the group (crashpad) and any the kernel had not yet delivered the kill to.

@@ -101,7 +101,11 @@ public struct EmbeddedBrowserLogin: Sendable {
             return try loop(pipe: pipe, watch: watch, deadline: deadline, check: check)
         } catch {
             // A browser that died mid-call shows up first as a closed pipe; say how it ended if it did.
-            if case .browserExited = error { try check() }
+            // It closes its pipe as it exits, a moment before it can be reaped.
+            if case .browserExited = error {
+                process.waitForExit(seconds: 1)
+                try check()
+            }
             throw error
         }
     }

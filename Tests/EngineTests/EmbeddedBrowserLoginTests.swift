@@ -21,9 +21,14 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
     }
 
     private func requireChromium() throws {
-        guard EmbeddedBrowserLogin.findBrowser(nil) == nil else { return }
-        let message = "no Chromium on PATH (looked for \(EmbeddedBrowserLogin.candidates.joined(separator: ", "))): "
-            + "run `sudo scripts/lab/lab.sh install` or `apt-get install chromium`"
+        try require(EmbeddedBrowserLogin.findBrowser(nil) != nil,
+                    "no Chromium on PATH (looked for \(EmbeddedBrowserLogin.candidates.joined(separator: ", ")))")
+    }
+
+    /// Skipped loudly when missing, or failed with the fix where SWIFTGATE_LAB=required (CI, `make test`).
+    private func require(_ present: Bool, _ what: String) throws {
+        guard !present else { return }
+        let message = "\(what): run `sudo scripts/lab/lab.sh install` (or `apt-get install chromium xvfb`)"
         if ProcessInfo.processInfo.environment["SWIFTGATE_LAB"] == "required" {
             XCTFail("embedded-browser SSO test prerequisite missing: \(message)")
             throw XCTSkip("failed above")
@@ -73,6 +78,36 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
     func testTokenSetByTheFinalPagesScriptAMomentLaterIsSeen() throws {
         let server = try startIdP()
         XCTAssertEqual(try login(server, "/login/late?value=LATE42").get(), .token(Secret("LATE42")))
+        assertBrowserGone()
+    }
+
+    /// A shown browser (not headless), on an X server of the test's own (Xvfb, when installed).
+    func testShownBrowserLogsInOnAnXServer() throws {
+        let server = try startIdP()
+        try require(FileManager.default.isExecutableFile(atPath: "/usr/bin/Xvfb"), "no /usr/bin/Xvfb for the shown-browser test")
+        let display = Int.random(in: 150...250)
+        let xvfb = Process()
+        xvfb.executableURL = URL(fileURLWithPath: "/usr/bin/Xvfb")
+        xvfb.arguments = [":\(display)", "-nolisten", "tcp", "-screen", "0", "1024x768x24"]
+        xvfb.standardError = FileHandle.nullDevice
+        xvfb.standardOutput = FileHandle.nullDevice
+        try xvfb.run()
+        defer {
+            xvfb.terminate()
+            xvfb.waitUntilExit()
+            unsetenv("DISPLAY")
+        }
+        let socket = "/tmp/.X11-unix/X\(display)"
+        let ready = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: socket) && Date() < ready && xvfb.isRunning { usleep(50_000) }
+        guard FileManager.default.fileExists(atPath: socket) else { throw XCTSkip("Xvfb :\(display) did not start") }
+        setenv("DISPLAY", ":\(display)", 1)
+        XCTAssertTrue(EmbeddedBrowserLogin.canShowWindow(environment: ProcessInfo.processInfo.environment))
+        let login = EmbeddedBrowserLogin(browserPath: nil, headless: false, userDataDirectory: base)
+        let outcome = try login.run(loginURL: server.url("/login/form?value=SHOWN"), finalURL: server.url("/final"),
+                                    tokenCookie: "acSamlv2Token", errorCookie: "acSamlv2Error", timeoutSeconds: 60,
+                                    cancelled: { false })
+        XCTAssertEqual(outcome, .token(Secret("SHOWN")))
         assertBrowserGone()
     }
 
