@@ -93,6 +93,9 @@ public struct EmbeddedBrowserLogin: Sendable {
             guard let session = attached["sessionId"] as? String else { throw EmbeddedBrowserError.protocolError("Target.attachToTarget gave no sessionId") }
             watch.targetID = targetID
             watch.session = session
+            // Page events only: navigations as they commit, which is what openconnect's webview compares. The
+            // Network domain would also show every redirect hop, but its events carry the IdP form's POST body
+            // (the person's password) and every cookie into this process; nothing here needs them.
             _ = try pipe.call("Page.enable", session: session, until: deadline, check: check)
             let navigation = try pipe.call("Page.navigate", ["url": loginURL], session: session, until: deadline, check: check)
             if let failure = navigation["errorText"] as? String, !failure.isEmpty {

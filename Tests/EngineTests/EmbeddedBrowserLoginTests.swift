@@ -133,7 +133,8 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
 
     func testFinalPageWithoutTheTokenCookieTimesOutSayingSo() throws {
         let server = try startIdP()
-        XCTAssertEqual(login(server, "/login/notoken", timeout: 4).failure, .timedOut(seconds: 4, reachedFinalPage: true))
+        // Long enough for a loaded machine to start Chromium and reach the page.
+        XCTAssertEqual(login(server, "/login/notoken", timeout: 10).failure, .timedOut(seconds: 10, reachedFinalPage: true))
         assertBrowserGone()
     }
 
@@ -165,7 +166,9 @@ final class EmbeddedBrowserLoginTests: XCTestCase {
         }
         killer.start()
         let start = Date()
-        XCTAssertEqual(login(server, "/login/never", timeout: 60).failure, .browserExited("it exited (signal 9)"))
+        let result = login(server, "/login/never", timeout: 60)
+        guard case .browserExited(let why)? = result.failure else { return XCTFail("got \(result)") }
+        XCTAssertTrue(why.hasPrefix("it exited") && why.contains("signal 9"), why)
         XCTAssertLessThan(Date().timeIntervalSince(start), 30, "not the 60 s deadline")
         assertBrowserGone()
     }
