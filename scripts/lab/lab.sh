@@ -69,6 +69,7 @@ readonly REQUIREMENTS=(
 	ocserv:ocserv ocpasswd:ocserv occtl:ocserv openconnect:openconnect certtool:gnutls-bin
 	nft:nftables ip:iproute2 iperf3:iperf3 ping:iputils-ping oathtool:oathtool openssl:openssl
 	getent:libc-bin timeout:coreutils setsid:util-linux "$VPNC_SCRIPT:vpnc-scripts" tmux:tmux python3:python3
+	chromium:chromium Xvfb:xvfb
 )
 
 missing_packages() {
@@ -96,7 +97,7 @@ cmd_install() {
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ocserv openconnect gnutls-bin nftables vpnc-scripts iperf3 iputils-ping iproute2 oathtool openssl \
-		libc-bin coreutils util-linux ca-certificates tmux python3
+		libc-bin coreutils util-linux ca-certificates tmux python3 chromium xvfb
 	# Debian's ocserv package starts a system-wide ocserv on port 443 when systemd runs; the lab never uses
 	# it, so switch off the one this install just brought.
 	if [[ $had_ocserv -eq 0 ]] && command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
