@@ -76,6 +76,8 @@ struct ConnectCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var sso: SSOOptions
+
     func validate() throws {
         if let authTimeout, !(1...3600).contains(authTimeout) {
             throw ValidationError("--auth-timeout takes 1 to 3600 seconds")
@@ -109,6 +111,7 @@ struct ConnectCommand: AsyncParsableCommand {
         options.clientKey = key ?? target.gateway?.keyPath
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        sso.apply(to: &options)
         options.authTimeoutSeconds = AuthTimeout.resolve(flag: authTimeout, store: database, gateway: target.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         let level: Logger.Level = verbose ? .debug : .info
