@@ -1113,7 +1113,11 @@ class Listener:
         with front.lock:
             scenario = front.tunnel_scenario.get(cookie, "")
         entry = {"listener": self.name, "peer": ip, "method": "CONNECT", "path": req.path[:200],
-                 "scenario": scenario, "known_cookie": bool(scenario)}
+                 "scenario": scenario, "known_cookie": bool(scenario),
+                 # STRAP (issue 11): whether the CONNECT carries openconnect cstp.c's STRAP headers (not verified:
+                 # the TLS 1.3 exporter the signature covers is out of Python ssl's reach).
+                 "strap_verify": bool(req.header("X-AnyConnect-STRAP-Verify")),
+                 "strap_pubkey": bool(req.header("X-AnyConnect-STRAP-Pubkey"))}
         ctx = ssl.create_default_context(cafile=front.args.ocserv_ca)
         try:
             upstream = ctx.wrap_socket(socket.create_connection((front.args.ocserv_host, front.args.ocserv_port),
