@@ -166,6 +166,7 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertEqual(initEntry["type"] as? String, "init")
         XCTAssertEqual((initEntry["note"] as? String)?.trimmingCharacters(in: .whitespaces), "external",
                        "capability single-sign-on-external-browser and the STRAP DH key seen: \(initEntry)")
+        XCTAssertEqual(initEntry["strap_headers"] as? [String], ["X-AnyConnect-STRAP-Pubkey", "X-AnyConnect-STRAP-DH-Pubkey"])
         let reply = try XCTUnwrap(log.first { $0["reply"] as? String == "complete" })
         XCTAssertEqual(reply["auth_fields"] as? [String], ["sso-token"], "the token posted back as <sso-token>")
         // The browser reached openconnect's listener, whose 302 took it back to the gateway's final page.
@@ -190,6 +191,8 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertEqual(ended.exitCode, 0, ended.stderr)
         let connect = try XCTUnwrap(try requests(lab).first { $0["method"] as? String == "CONNECT" })
         XCTAssertEqual(connect["scenario"] as? String, "sso-external")
+        XCTAssertEqual(connect["strap_verify"] as? Bool, true, "openconnect signs the TLS channel binding: \(connect)")
+        XCTAssertEqual(connect["strap_pubkey"] as? Bool, true)
         XCTAssertEqual(connect["known_cookie"] as? Bool, true)
         XCTAssertEqual(connect["status"] as? Int, 200)
     }
@@ -278,6 +281,29 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         let error = try XCTUnwrap(jarCookie("acSamlv2Error", jar: run.jar))
         XCTAssertEqual(error.removingPercentEncoding, Self.errorText)
         XCTAssertEqual(try replies(lab).filter { $0.hasPrefix("acs") }, ["acs-error-cookie"])
+    }
+
+    /// A real browser through the embedded flow: Debian's headless Chromium, trusting the front's certificate by
+    /// its SPKI pin (`--ignore-certificate-errors-spki-list` takes `CA_SIGNED_PIN` without its `pin-sha256:`,
+    /// and needs `--user-data-dir`), follows sso-auto's redirects and the Set-Cookie to the final URL.
+    func testHeadlessChromiumFollowsSSOAutoToTheFinalURL() throws {
+        guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
+            FileManager.default.isExecutableFile(atPath: $0) }) else {
+            let message = "chromium is missing: run `sudo scripts/lab/lab.sh install`"
+            if ProcessInfo.processInfo.environment["SWIFTGATE_LAB"] == "required" { throw LabError(message) }
+            throw XCTSkip("SKIPPED LAB TEST: \(message)")
+        }
+        let lab = try start(["--asa"])
+        let (_, reply) = try post(lab, "/sso-auto", initRequest(lab, "sso-auto", capabilities: ["single-sign-on-v2"]))
+        let login = try XCTUnwrap(element("sso-v2-login", in: reply), reply)
+        let profile = scratch("chromium-profile")
+        let pin = lab["CA_SIGNED_PIN"].replacingOccurrences(of: "pin-sha256:", with: "")
+        let run = try lab.client([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                  "--user-data-dir=" + profile, "--ignore-certificate-errors-spki-list=" + pin,
+                                  "--dump-dom", login], timeout: 90)
+        XCTAssertEqual(run.exitCode, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("<title>Authentication complete</title>"), run.allOutput)
+        XCTAssertEqual(try replies(lab), ["auth-request", "sso-to-idp", "idp-success", "acs-token-cookie", "sso-final"])
     }
 
     func testOpenconnectWithoutAWebviewStopsAtTheEmbeddedForm() throws {

@@ -1062,6 +1062,10 @@ class Listener:
         entry = {"listener": self.name, "peer": ip, "method": req.method, "path": req.path[:200],
                  "cert_requested": ask_cert, "client_cert": bool(peer_cert)}
         entry.update(xml_summary(req.doc))
+        # Issue 11: which STRAP headers (openconnect cstp.c cstp_common_headers) the request carried; names only.
+        strap = [h for h in ("X-AnyConnect-STRAP-Pubkey", "X-AnyConnect-STRAP-DH-Pubkey") if req.header(h)]
+        if strap:
+            entry["strap_headers"] = strap
         try:
             if req.method == "GET" and req.path in PROFILE_DOCS:
                 scenario, resp = "profiles", Response(body=PROFILE_DOCS[req.path][1].encode())
