@@ -150,6 +150,9 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertTrue(result.allOutput.contains("Got encrypted SSO token of "), result.allOutput)
         let cookie = try XCTUnwrap(result.authValue("COOKIE"), result.allOutput)
         XCTAssertTrue(cookie.contains("webvpn="), cookie)
+        let webvpn = try XCTUnwrap(cookie.components(separatedBy: "webvpn=").last)
+        XCTAssertFalse(try String(contentsOfFile: lab["ASA_LOG"], encoding: .utf8).contains(webvpn))
+        XCTAssertFalse(result.allOutput.contains("/api/sso/AAE"), "curl-browser.sh prints the callback as /api/sso/BLOB")
 
         // openconnect posts the token while the browser follows its 302 to the final page: those two race.
         let seen = try { () throws -> [String] in
@@ -234,6 +237,9 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertTrue(complete.contains(#"type="complete""#) && complete.contains(#"<auth id="success">"#), complete)
         let webvpn = try XCTUnwrap(setCookie("webvpn", in: headers), headers)
         XCTAssertEqual(element("session-token", in: complete), webvpn)
+        let logText = try String(contentsOfFile: lab["ASA_LOG"], encoding: .utf8)
+        XCTAssertFalse(logText.contains(token), "the SSO token must not reach the front's log")
+        XCTAssertFalse(logText.contains(webvpn), "the cookie must not reach the front's log")
 
         // openconnect carries the tunnel on that cookie, through the front.
         let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], Self.openconnect!, "-v", "--cookie-on-stdin",
