@@ -282,7 +282,9 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         let lab = try start(["--asa"])
         let run = try embeddedBrowserRun(lab, "sso-error")
         XCTAssertEqual(run.browserExit, 0, "\(run.hops)")
-        XCTAssertEqual(run.hops.last, "200 GET \(lab["ASA_URL"])/+CSCOE+/saml_ac_login.html", "the final URL is reached")
+        XCTAssertEqual(run.hops, ["302 GET \(lab["ASA_URL"])/+CSCOE+/saml/sp/login", "302 GET \(lab["ASA_URL"])/idp/login",
+                                  "302 GET \(lab["ASA_URL"])/+CSCOE+/saml/sp/acs",
+                                  "200 GET \(lab["ASA_URL"])/+CSCOE+/saml_ac_login.html"], "the final URL is reached")
         XCTAssertNil(jarCookie("acSamlv2Token", jar: run.jar))
         let error = try XCTUnwrap(jarCookie("acSamlv2Error", jar: run.jar))
         XCTAssertEqual(error.removingPercentEncoding, Self.errorText)
@@ -291,8 +293,8 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
 
     /// A real browser through the embedded flow: Debian's headless Chromium, trusting the front's certificate by
     /// its SPKI pin (`--ignore-certificate-errors-spki-list` takes `CA_SIGNED_PIN` without its `pin-sha256:`,
-    /// and needs `--user-data-dir`), follows sso-auto's redirects and the Set-Cookie to the final URL.
-    func testHeadlessChromiumFollowsSSOAutoToTheFinalURL() throws {
+    /// and needs `--user-data-dir`), follows sso-auto's and sso-error's redirects and Set-Cookies to the final URL.
+    func testHeadlessChromiumFollowsSSOAutoAndSSOErrorToTheFinalURL() throws {
         guard let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first(where: {
             FileManager.default.isExecutableFile(atPath: $0) }) else {
             let message = "chromium is missing: run `sudo scripts/lab/lab.sh install`"
@@ -300,16 +302,21 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
             throw XCTSkip("SKIPPED LAB TEST: \(message)")
         }
         let lab = try start(["--asa"])
-        let (_, reply) = try post(lab, "/sso-auto", initRequest(lab, "sso-auto", capabilities: ["single-sign-on-v2"]))
-        let login = try XCTUnwrap(element("sso-v2-login", in: reply), reply)
-        let profile = scratch("chromium-profile")
         let pin = lab["CA_SIGNED_PIN"].replacingOccurrences(of: "pin-sha256:", with: "")
-        let run = try lab.client([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                                  "--user-data-dir=" + profile, "--ignore-certificate-errors-spki-list=" + pin,
-                                  "--dump-dom", login], timeout: 90)
-        XCTAssertEqual(run.exitCode, 0, run.stderr)
-        XCTAssertTrue(run.stdout.contains("<title>Authentication complete</title>"), run.allOutput)
-        XCTAssertEqual(try replies(lab), ["auth-request", "sso-to-idp", "idp-success", "acs-token-cookie", "sso-final"])
+        for (scenario, acs) in [("sso-auto", "acs-token-cookie"), ("sso-error", "acs-error-cookie")] {
+            let before = try requests(lab).count
+            let (_, reply) = try post(lab, "/" + scenario, initRequest(lab, scenario, capabilities: ["single-sign-on-v2"]))
+            let login = try XCTUnwrap(element("sso-v2-login", in: reply), reply)
+            let run = try lab.client([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                      "--user-data-dir=" + scratch("chromium-profile"),
+                                      "--ignore-certificate-errors-spki-list=" + pin, "--dump-dom", login], timeout: 90)
+            XCTAssertEqual(run.exitCode, 0, run.stderr)
+            XCTAssertTrue(run.stdout.contains("<title>Authentication complete</title>"), run.allOutput)
+            // Chromium also asks for /favicon.ico (the front answers any plain GET with the ok login form).
+            let kinds = try requests(lab).dropFirst(before).filter { $0["path"] as? String != "/favicon.ico" }
+                .map { $0["reply"] as? String ?? "" }
+            XCTAssertEqual(kinds, ["auth-request", "sso-to-idp", "idp-success", acs, "sso-final"], scenario)
+        }
     }
 
     func testOpenconnectWithoutAWebviewStopsAtTheEmbeddedForm() throws {

@@ -710,7 +710,8 @@ class SSO(Scenario):
     the client's browser opens sso-v2-login (here on the front), is sent to the lab IdP, logs in there, comes
     back to the ACS, which sets the acSamlv2Token cookie and redirects to sso-v2-login-final; the client posts
     the cookie's value as <sso-token> and gets the usual success (the front logs in to ocserv as the IdP's
-    user). Variants: auto (the IdP logs in at once), error (the ACS sets acSamlv2Error instead), external
+    user). Variants: auto (the IdP logs in at once: an IdP session already open, so that an unattended
+    headless browser gets through), error (auto, and the ACS sets acSamlv2Error instead), external
     (sso-v2-browser-mode external, the token encrypted to the client's STRAP DH key)."""
 
     def __init__(self, name, auto=False, error=False, external=False):
@@ -864,7 +865,7 @@ class SSO(Scenario):
         return resp
 
 
-SSO_SCENARIOS = [SSO("sso"), SSO("sso-auto", auto=True), SSO("sso-error", error=True),
+SSO_SCENARIOS = [SSO("sso"), SSO("sso-auto", auto=True), SSO("sso-error", auto=True, error=True),
                  SSO("sso-external", external=True)]
 SCENARIOS.update({s.name: s for s in SSO_SCENARIOS})
 
