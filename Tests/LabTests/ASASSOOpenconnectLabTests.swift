@@ -196,6 +196,8 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertEqual(connect["scenario"] as? String, "sso-external")
         XCTAssertEqual(connect["strap_verify"] as? Bool, true, "openconnect signs the TLS channel binding: \(connect)")
         XCTAssertEqual(connect["strap_pubkey"] as? Bool, true)
+        // openconnect 9.01 rekeys at CONNECT (signs with the login's key, sends a new one) over its TLS 1.3 Finished.
+        XCTAssertEqual(connect["strap_verify_result"] as? String, "valid (client-finished, rekey)", "\(connect)")
         XCTAssertEqual(connect["known_cookie"] as? Bool, true)
         XCTAssertEqual(connect["status"] as? Int, 200)
     }
@@ -207,6 +209,26 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertNil(element("sso-v2-browser-mode", in: reply), reply)
         let note = try XCTUnwrap(try requests(lab).last?["note"] as? String)
         XCTAssertTrue(note.contains("embedded form"), note)
+    }
+
+    /// The front's STRAP-Verify check on the RFC 9266 exporter path (current openconnect, and what a client
+    /// following openssl.c today signs on TLS 1.3), with openssl s_client's exporter and an independent signer.
+    func testTheFrontVerifiesAStrapSignatureOverTheTLSExporterAndRejectsAWrongOne() throws {
+        let lab = try start(["--asa"])
+        let probe = LabGateway.repositoryRoot + "/scripts/lab/strap_probe.py"
+        let target = lab["ASA_HOST"] + ":" + lab["ASA_PORT"]
+        for (wrong, expected) in [("0", "valid (tls-exporter)"), ("1", "invalid")] {
+            let login = try lab.client([Self.openconnect!, "--authenticate", "--cafile", lab["CA_FILE"], "--user", "alice",
+                                        "--authgroup", lab["ASA_GROUP"], "--passwd-on-stdin", lab["ASA_URL"] + "/ok"],
+                                       stdin: "secret\n", timeout: 60)
+            let cookie = try XCTUnwrap(login.authValue("COOKIE")?.components(separatedBy: "webvpn=").last, login.allOutput)
+            let sent = try lab.client(["env", "STRAP_PROBE_WRONG_BINDING=" + wrong, "/usr/bin/python3", probe, target,
+                                       lab["CA_FILE"]], stdin: cookie + "\n", timeout: 60)
+            XCTAssertEqual(sent.exitCode, 0, sent.allOutput)
+            XCTAssertTrue(sent.stdout.hasPrefix("HTTP/1.1 200"), sent.allOutput)
+            let connect = try XCTUnwrap(try requests(lab).last { $0["method"] as? String == "CONNECT" })
+            XCTAssertEqual(connect["strap_verify_result"] as? String, expected, "\(connect)")
+        }
     }
 
     // MARK: embedded-browser mode, walked with curl

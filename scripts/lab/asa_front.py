@@ -870,6 +870,112 @@ SSO_SCENARIOS = [SSO("sso"), SSO("sso-auto", auto=True), SSO("sso-error", auto=T
 SCENARIOS.update({s.name: s for s in SSO_SCENARIOS})
 
 
+def tls_bindings_from_libssl(conn):
+    """The TLS 1.3 exporter (RFC 9266: label "EXPORTER-Channel-Binding", 32 bytes, no context) and the client's
+    Finished of this connection, from libssl itself: Python's ssl has no exporter, and its tls-unique gives the
+    server's Finished on a resumed session. The front finds the SSL* of CPython's _ssl._SSLSocket (the field
+    after PyObject_HEAD and the socket weakref in Modules/_ssl.c), checked with SSL_version and SSL_is_server
+    before use. Returns ({name: bytes}, why)."""
+    import ctypes
+    import platform
+    if platform.python_implementation() != "CPython" or not (3, 8) <= sys.version_info[:2] <= (3, 13):
+        return {}, f"the SSL object layout of {platform.python_implementation()} {platform.python_version()} is unknown"
+    try:
+        lib = ctypes.CDLL("libssl.so.3")
+        word = ctypes.sizeof(ctypes.c_void_p)
+        ssl_ptr = ctypes.c_void_p.from_address(id(conn._sslobj) + 3 * word).value
+        for fn in (lib.SSL_version, lib.SSL_is_server):
+            fn.argtypes = [ctypes.c_void_p]
+        expected = {"TLSv1.3": 0x0304, "TLSv1.2": 0x0303}.get(conn.version(), -1)
+        if not ssl_ptr or lib.SSL_version(ssl_ptr) != expected or lib.SSL_is_server(ssl_ptr) != 1:
+            return {}, "the SSL object of this Python could not be found"
+        found = {}
+        lib.SSL_get_peer_finished.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        lib.SSL_get_peer_finished.restype = ctypes.c_size_t
+        buf = ctypes.create_string_buffer(64)
+        n = lib.SSL_get_peer_finished(ssl_ptr, buf, 64)
+        if 0 < n <= 64:
+            found["client-finished"] = buf.raw[:n]
+        if expected == 0x0304:
+            lib.SSL_export_keying_material.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                                                       ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                                       ctypes.c_size_t, ctypes.c_int]
+            out = ctypes.create_string_buffer(32)
+            label = b"EXPORTER-Channel-Binding"
+            if lib.SSL_export_keying_material(ssl_ptr, out, 32, label, len(label), None, 0, 0) == 1:
+                found["tls-exporter"] = out.raw
+        return found, ""
+    except (OSError, AttributeError, ValueError) as e:
+        return {}, f"libssl not reachable: {e}"[:120]
+
+
+def strap_channel_bindings(conn):
+    """The channel bindings a client may have signed for X-AnyConnect-STRAP-Verify, by name. openconnect's
+    append_strap_verify (openssl.c, gnutls.c): TLS 1.2 and older the RFC 5929 tls-unique, TLS 1.3 the RFC 9266
+    exporter since commit 94e0b16c ("Use RFC9266 'tls-exporter' channel bindings for Cisco STRAP with TLSv1.3",
+    after v9.01); v9.01's gnutls.c signs its own (the client's) Finished whatever the version and whether the
+    session was resumed."""
+    found, why = tls_bindings_from_libssl(conn)
+    names = ["tls-exporter", "client-finished"] if conn.version() == "TLSv1.3" else ["client-finished"]
+    bindings = [(n, found[n]) for n in names if n in found]
+    if not bindings and conn.version() != "TLSv1.3":
+        cb = conn.get_channel_binding("tls-unique")
+        if cb:
+            bindings = [("tls-unique", cb)]
+    return bindings, why
+
+def strap_verify_result(conn, req, session_key):
+    """'valid (BINDING[, rekey])', 'invalid', 'absent' or 'unverifiable: why' for the CONNECT's
+    X-AnyConnect-STRAP-Verify: an ECDSA-SHA256 signature (DER, base64) over the TLS channel binding followed by
+    the DER SubjectPublicKeyInfo of the X-AnyConnect-STRAP-Pubkey it sends. openconnect cstp.c
+    cstp_connect/start_cstp_connection: after its own login it rekeys, so the header carries a NEW key and the
+    signature is by the key of the login (session_key, the STRAP-Pubkey of the auth-reply that succeeded); with a
+    cookie and its openconnect_strapkey given back (--cookie) it signs with that same key, no rekey."""
+    import base64
+    verify, pubkey = req.header("X-AnyConnect-STRAP-Verify"), req.header("X-AnyConnect-STRAP-Pubkey")
+    if not verify or not pubkey:
+        return "absent"
+    bindings, why = strap_channel_bindings(conn)
+    if not bindings:
+        return "unverifiable: " + (why or "no channel binding")
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        return "unverifiable: python3-cryptography is missing"
+    try:
+        der = base64.b64decode(pubkey, validate=True)
+        signature = base64.b64decode(verify, validate=True)
+        signers = [("rekey", serialization.load_der_public_key(base64.b64decode(session_key, validate=True)))] \
+            if session_key and session_key != pubkey else []
+        signers.append(("", serialization.load_der_public_key(der)))
+    except (ValueError, TypeError):
+        return "invalid"
+    for how, key in signers:
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            continue
+        for name, binding in bindings:
+            try:
+                key.verify(signature, binding + der, ec.ECDSA(hashes.SHA256()))
+                return f"valid ({name}{', ' + how if how else ''})"
+            except InvalidSignature:
+                continue
+    return "invalid"
+
+
+def remember_strap_key(front, req, resp):
+    """On a successful login, the STRAP-Pubkey it carried, by the webvpn cookie handed out (for the CONNECT)."""
+    key = req.header("X-AnyConnect-STRAP-Pubkey")
+    if resp.reply_kind != "complete" or not key or len(key) > MAX_STRAP_HEADER:
+        return
+    for name, value in resp.headers:
+        if name.lower() == "set-cookie" and value.startswith("webvpn="):
+            with front.lock:
+                if not hasattr(front, "strap_keys"):
+                    front.strap_keys = {}
+                front.strap_keys[value[len("webvpn="):].split(";", 1)[0]] = key
+
 def sso_login_by_ctx(front, ctx):
     """The login whose SAML ctx the browser carries (the browser has no webvpncontext cookie)."""
     if not ctx or not ctx.isdigit():
@@ -1082,6 +1188,7 @@ class Listener:
                     resp = scen.on_init(front, login, req, self, conn)
                 else:
                     resp = scen.on_reply(front, login, req, self, conn)
+                remember_strap_key(front, req, resp)
                 if resp.reply_kind in ("auth-request", "refusal", "client-cert-request"):
                     resp.headers.append(("Set-Cookie", f"webvpncontext={login.id}; path=/; secure"))
             elif kind == "logout":
@@ -1119,10 +1226,11 @@ class Listener:
             scenario = front.tunnel_scenario.get(cookie, "")
         entry = {"listener": self.name, "peer": ip, "method": "CONNECT", "path": req.path[:200],
                  "scenario": scenario, "known_cookie": bool(scenario),
-                 # STRAP (issue 11): whether the CONNECT carries openconnect cstp.c's STRAP headers (not verified:
-                 # the TLS 1.3 exporter the signature covers is out of Python ssl's reach).
+                 # STRAP (issue 11): whether the CONNECT carries openconnect cstp.c's STRAP headers, and whether
+                 # the Verify signature holds over this TLS connection's channel binding.
                  "strap_verify": bool(req.header("X-AnyConnect-STRAP-Verify")),
-                 "strap_pubkey": bool(req.header("X-AnyConnect-STRAP-Pubkey"))}
+                 "strap_pubkey": bool(req.header("X-AnyConnect-STRAP-Pubkey")),
+                 "strap_verify_result": strap_verify_result(conn, req, getattr(front, "strap_keys", {}).get(cookie))}
         ctx = ssl.create_default_context(cafile=front.args.ocserv_ca)
         try:
             upstream = ctx.wrap_socket(socket.create_connection((front.args.ocserv_host, front.args.ocserv_port),
