@@ -31,11 +31,11 @@ final class ASAFrontOpenconnectLabTests: LabTestCase {
     }
 
     /// A full openconnect connection (vpnc-script) through the front, up when it prints "Configured as".
-    private func connect(_ lab: LabGateway, _ scenario: String) throws -> RunningCommand {
+    private func connect(_ lab: LabGateway, _ scenario: String, extra: [String] = []) throws -> RunningCommand {
         let command = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], Self.openconnect!, "-v", "--non-inter",
                                   "--passwd-on-stdin", "--cafile", lab["CA_FILE"], "--user", lab["ASA_USER"],
-                                  "--authgroup", lab["ASA_GROUP"], "--script", "/usr/share/vpnc-scripts/vpnc-script",
-                                  lab["ASA_URL"] + "/" + scenario], stdin: lab["ASA_PASS"] + "\n")
+                                  "--authgroup", lab["ASA_GROUP"], "--script", "/usr/share/vpnc-scripts/vpnc-script"]
+                                 + extra + [lab["ASA_URL"] + "/" + scenario], stdin: lab["ASA_PASS"] + "\n")
         try command.waitForOutput("Configured as ", timeout: 40)
         // openconnect prints "Configured as" while the vpnc-script may still be adding the routes.
         try waitFor("the route to \(lab["VPN_GW_ADDR"]) through tun0", timeout: 30) {
@@ -102,6 +102,16 @@ final class ASAFrontOpenconnectLabTests: LabTestCase {
         XCTAssertEqual(connectEntry["known_cookie"] as? Bool, true)
         XCTAssertEqual(connectEntry["dtls_headers"] as? [String], ["X-DTLS-Session-ID", "X-DTLS12-CipherSuite"])
         XCTAssertEqual(log[2]["auth_fields"] as? [String], ["username", "password"], "username and password in one form")
+    }
+
+    func testTheRelayCarriesBulkDataOverTLSIntact() throws {
+        let lab = try start(["--asa"])
+        let session = try connect(lab, "ok", extra: ["--no-dtls"])
+        try transfer(lab, mebibytes: 20)
+        try disconnect(session)
+        try waitFor("the relay's tunnel-ended line", timeout: 10) {
+            try String(contentsOfFile: lab["ASA_LOG"], encoding: .utf8).contains(#""event":"tunnel-ended""#)
+        }
     }
 
     func testAWrongPasswordGetsTheFormAgainWithLoginFailed() throws {

@@ -30,8 +30,11 @@ Where the document shapes come from (facts only, no code copied):
 Items the sources leave open (error ids other than 13/24, module profile service-types) are marked
 "unconfirmed" where used.
 
-Adding a scenario (issue 11 will add SAML ones): subclass Scenario, override the hooks you need, and register
-the instance in SCENARIOS (or, for a parameterised name such as slow-N, in scenario_for).
+Adding a scenario (issue 11 will add SAML ones): subclass Scenario, override the hooks you need (on_init,
+on_reply, after_password, login_form, form_inputs, option_attrs, config_extra, server_cert_hash, success, and
+on_other for requests that are not aggregate-auth documents, such as an IdP page), and register the instance in
+SCENARIOS (or, for a parameterised name such as slow-N, in scenario_for). Request headers are in req.headers
+(e.g. X-AnyConnect-STRAP-Pubkey).
 """
 
 import argparse
@@ -52,7 +55,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 MAX_HEADER_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
-IDLE_TIMEOUT = 300  # seconds a keep-alive connection or a relayed tunnel may stay silent
+IDLE_TIMEOUT = 300  # seconds a keep-alive HTTP connection may stay silent (a relayed tunnel has no limit)
 
 # ASA group-url aliases the login form offers, and the ocserv group each maps to when the front logs in to
 # ocserv (lab.sh's ocserv knows Engineering, Sales and DEFAULT).
@@ -391,6 +394,11 @@ class Scenario:
     def after_password(self, front, login, req, listener, user):
         return self.success(front, login, listener, user)
 
+    def on_other(self, front, req, listener, tls):
+        """A request that is not an aggregate-auth document (a GET of a file, an IdP page, …): answer it and
+        return the Response, or None to leave it to the others. Asked of every scenario, in SCENARIOS order."""
+        return None
+
 
 class Refusal(Scenario):
     """HostScan/DAP refusal after the password: an error plus a form holding only group_list, again and
@@ -553,6 +561,13 @@ class Profiles(Scenario):
     and module profiles of other service-types, all served at their URIs."""
 
     name = "profiles"
+
+    def on_other(self, front, req, listener, tls):
+        if req.method != "GET" or req.path not in PROFILE_DOCS:
+            return None
+        resp = Response(body=PROFILE_DOCS[req.path][1].encode())
+        resp.reply_kind = "profile"
+        return resp
 
     def config_extra(self, front, listener):
         files = []
@@ -1058,9 +1073,8 @@ def pump(a, b):
         writers = [s for s in (a, b) if pending[s]]
         ready = [s for s in readers if s.pending()]
         if not ready:
-            r, w, _ = select.select(readers, writers, [], IDLE_TIMEOUT)
-            if not r and not w:
-                return "idle"
+            # No idle limit: a tunnel whose data goes over DTLS may leave the TLS channel silent for hours.
+            r, w, _ = select.select(readers, writers, [])
         else:
             r, w = ready, []
         for s in w:
@@ -1174,9 +1188,11 @@ class Listener:
         if strap:
             entry["strap_headers"] = strap
         try:
-            if req.method == "GET" and req.path in PROFILE_DOCS:
-                scenario, resp = "profiles", Response(body=PROFILE_DOCS[req.path][1].encode())
-                resp.reply_kind = "profile"
+            other = None if kind else next(
+                ((sc.name, r) for sc in SCENARIOS.values() if (r := sc.on_other(front, req, self, conn)) is not None),
+                None)
+            if other is not None:
+                scenario, resp = other
             elif kind in ("init", "auth-reply"):
                 if named is None and kind == "init" and req.doc.findtext("group-access"):
                     ga_path = re.sub(r"^https?://[^/]*", "", req.doc.findtext("group-access"))
