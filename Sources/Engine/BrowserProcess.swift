@@ -19,7 +19,8 @@ final class BrowserProcess {
 
     deinit { stop() }
 
-    static func launch(path: String, headless: Bool, baseDirectory: String) throws(EmbeddedBrowserError)
+    static func launch(path: String, headless: Bool, baseDirectory: String, trustedKeyHashes: [String] = [])
+        throws(EmbeddedBrowserError)
         -> (BrowserProcess, DevToolsPipe) {
         let runDirectory = try makeRunDirectory(in: baseDirectory)
         var cleanup = true
@@ -64,6 +65,10 @@ final class BrowserProcess {
             "--disable-dev-shm-usage",
         ]
         if headless { arguments.append("--headless=new") }
+        // The gateway's certificate was judged by Swiftgate (CA, pin or the person's decision): the browser
+        // accepts exactly those keys too (SHA-256 of the SPKI, base64: a pin-sha256 value), nothing wider.
+        let hashes = trustedKeyHashes.filter { $0.allSatisfy { $0.isLetter || $0.isNumber || "+/=".contains($0) } }
+        if !hashes.isEmpty { arguments.append("--ignore-certificate-errors-spki-list=" + hashes.joined(separator: ",")) }
         // Chromium refuses to start as root with its sandbox on ("Running as root without --no-sandbox is not
         // supported"), and Swiftgate runs as root to make the tunnel; only then is the sandbox switched off.
         if geteuid() == 0 { arguments.append("--no-sandbox") }

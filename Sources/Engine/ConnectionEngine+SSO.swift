@@ -78,8 +78,10 @@ extension ConnectionEngine {
 
     private func embeddedLogin(_ sso: SSOLogin, browser: String) async throws(EngineError) -> Secret {
         // A fresh profile per run is made (and removed) inside this directory by EmbeddedBrowserLogin.
+        let keys = acceptedPins.union(lastReport.map { [$0.pin] } ?? [])
+            .map { $0.hasPrefix("pin-sha256:") ? String($0.dropFirst("pin-sha256:".count)) : $0 }
         let login = EmbeddedBrowserLogin(browserPath: browser, headless: options.ssoHeadless,
-                                         userDataDirectory: NSTemporaryDirectory())
+                                         userDataDirectory: NSTemporaryDirectory(), trustedKeyHashes: keys.sorted())
         emit(progress(.started, .embedded, sso, browser: browser))
         let cancellation = self.cancellation
         let timeout = options.authTimeoutSeconds

@@ -108,6 +108,7 @@ public actor ConnectionEngine {
         }
         var flow = AuthFlow(configuration: configuration)
         var certificateRetried = false
+        var ssoRounds = 0
         startPhase(.groupSelect)
         var steps: [EventValue] = []
         var lastQuestions: [String] = []
@@ -167,6 +168,12 @@ public actor ConnectionEngine {
                 var ssoAnswer: [String: Secret] = [:]
                 var rest = form
                 if let sso = form.sso, let field = form.ssoField {
+                    // The SSO form again after a token went back: the gateway did not take it.
+                    if ssoRounds > 0, let error = form.error ?? form.message { throw .authenticationRefused(error) }
+                    ssoRounds += 1
+                    guard ssoRounds <= 2 else {
+                        throw .authenticationRefused("the gateway asked for single sign-on again after accepting none")
+                    }
                     ssoAnswer[field.name] = try await singleSignOn(sso)
                     rest.fields.removeAll { $0.kind == .sso }
                     if rest.questions.isEmpty {

@@ -15,11 +15,15 @@ public struct EmbeddedBrowserLogin: Sendable {
     public let headless: Bool
     /// A base directory: each run makes a fresh `swiftgate-sso-XXXXXX` profile inside it and removes it after.
     public let userDataDirectory: String
+    /// pin-sha256 values (base64 SHA-256 of the SPKI) the browser accepts whatever their chain: the keys the
+    /// person already trusted for this gateway in Swiftgate.
+    public let trustedKeyHashes: [String]
 
-    public init(browserPath: String?, headless: Bool, userDataDirectory: String) {
+    public init(browserPath: String?, headless: Bool, userDataDirectory: String, trustedKeyHashes: [String] = []) {
         self.browserPath = browserPath
         self.headless = headless
         self.userDataDirectory = userDataDirectory
+        self.trustedKeyHashes = trustedKeyHashes
     }
 
     /// The browser to run: `path` (`--sso-browser PATH`: a path, or a name looked up on PATH) when given, else
@@ -62,7 +66,8 @@ public struct EmbeddedBrowserLogin: Sendable {
         guard let path = Self.findBrowser(browserPath) else {
             throw .browserNotFound(searched: browserPath ?? Self.candidates.joined(separator: ", ") + " on PATH")
         }
-        let (process, pipe) = try BrowserProcess.launch(path: path, headless: headless, baseDirectory: userDataDirectory)
+        let (process, pipe) = try BrowserProcess.launch(path: path, headless: headless, baseDirectory: userDataDirectory,
+                                                       trustedKeyHashes: trustedKeyHashes)
         defer {
             pipe.close()
             process.stop()
