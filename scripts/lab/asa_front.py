@@ -692,6 +692,25 @@ def redirect(location, headers=None):
     return resp
 
 
+def strap_dh_key_problem(dh_pubkey_b64):
+    """None if the X-AnyConnect-STRAP-DH-Pubkey value is base64 of a P-256 DER SubjectPublicKeyInfo, else why."""
+    import base64
+    if len(dh_pubkey_b64) > MAX_STRAP_HEADER:
+        return "too long"
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        return "not checked: python3-cryptography is missing"
+    try:
+        key = serialization.load_der_public_key(base64.b64decode(dh_pubkey_b64, validate=True))
+    except (ValueError, TypeError):
+        return "not base64 of a DER SubjectPublicKeyInfo"
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        return "not a P-256 key"
+    return None
+
+
 def strap_encrypt(dh_pubkey_b64, token):
     """The external-mode blob an ASA puts after /api/sso/ [OC-hpke]: a fresh P-256 key, ECDH with the client's
     STRAP DH key, HKDF-SHA256 (no salt, info "AC_ECIES") to an AES-256-GCM key, the token encrypted under a
@@ -754,13 +773,15 @@ class SSO(Scenario):
         login.sso_base = self.base_url(listener, req)
         if self.external:
             methods = [m.text or "" for m in req.doc.findall("capabilities/auth-method")] if req.doc is not None else []
+            methods = [m[:40] for m in methods[:4]]
             dh = req.header("X-AnyConnect-STRAP-DH-Pubkey", "") or ""
-            if "single-sign-on-external-browser" in methods and 0 < len(dh) <= MAX_STRAP_HEADER:
+            problem = strap_dh_key_problem(dh) if dh else "absent"
+            if "single-sign-on-external-browser" in methods and problem is None:
                 st.external, st.dh_pubkey = True, dh
             else:
                 st.external = False
                 login.sso_note = (f"no external-browser capability or STRAP DH key "
-                                  f"(auth-methods {methods[:4]}, DH header {'present' if dh else 'absent'}): embedded form")
+                                  f"(auth-methods {methods}, DH key {problem or 'ok'}): embedded form")
         return super().on_init(front, login, req, listener, tls)
 
     def login_form(self, front, login, error=""):
