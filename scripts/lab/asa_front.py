@@ -806,7 +806,7 @@ class SSO(Scenario):
                  "</form>\n</auth>\n")
         resp = Response(body=config_auth("auth-request", inner))
         resp.reply_kind = "auth-request"
-        resp.note = getattr(login, "sso_note", "") + (" external" if st.external else "")
+        resp.note = "external" if st.external else getattr(login, "sso_note", "")
         return resp
 
     def on_reply(self, front, login, req, listener, tls):
