@@ -1,6 +1,7 @@
 import GatewayProtocol
 import Logging
 import SecureChannel
+import Store
 
 /// Opening TLS to the gateway, deciding trust, and HTTP exchanges over it.
 extension ConnectionEngine {
@@ -43,9 +44,21 @@ extension ConnectionEngine {
             emit(.certificate(report, trusted: report.isValid, decision: "pinned"))
             return
         }
-        let hostPort = "\(report.host):\(report.port)"
-        let stored = storedPins(hostPort)
-        if let match = stored.first(where: { report.matches(pin: $0.pin) }) {
+        // One spelling per gateway (issue 13, item 10): `VPN.example.com.` shares the pins of `vpn.example.com`.
+        let hostPort = HostPortKey.make(host: report.host, port: report.port)
+        let stored: [StoredPin]
+        do {
+            stored = try options.store?.trustedPins(hostPort: hostPort) ?? []
+        } catch {
+            // Fail closed: without the pins, a valid certificate could pass where a pin should refuse it.
+            client.close()
+            emit(.certificate(report, trusted: false, decision: "refused"))
+            throw .certificateUntrusted(report, why: "the pins saved for \(hostPort) cannot be read (\(error)); "
+                                        + "refusing rather than deciding without them. Fix or move the database "
+                                        + "(swiftgate trust list), or connect with --servercert")
+        }
+        switch TrustPolicy.verdict(report: report, stored: stored, acceptedPins: acceptedPins) {
+        case .storedPin(let match):
             if report.isValid {
                 if match.warning { updateStore { try $0.clearTrustWarning(hostPort: hostPort, pin: match.pin) } }
                 emit(.certificate(report, trusted: true, decision: "valid"))
@@ -54,14 +67,20 @@ extension ConnectionEngine {
                 emit(.certificate(report, trusted: false, decision: "stored-pin"))
             }
             return
-        }
-        if report.isValid && stored.isEmpty {
+        case .valid:
             emit(.certificate(report, trusted: true, decision: "valid"))
             return
-        }
-        if acceptedPins.contains(report.pin) {
+        case .warningsResolved(let old):
+            updateStore { try $0.forgetTrust(hostPort: hostPort) }
+            emit(.certificate(report, trusted: true, decision: "warning-cleared"))
+            emit(.log("the certificate of \(hostPort) validates now: the \(old.count) pin(s) accepted despite errors "
+                      + "are forgotten and it no longer warns (was: \(old.map(\.pin).joined(separator: ", ")))"))
+            return
+        case .acceptedEarlier:
             emit(.certificate(report, trusted: report.isValid, decision: "accepted-earlier"))
             return
+        case .ask:
+            break
         }
         let decision = await frontEnd.decideTrust(TrustQuestion(report: report, pinnedBefore: stored))
         switch decision {
@@ -75,21 +94,13 @@ extension ConnectionEngine {
             throw .certificateUntrusted(report, why: report.reasons.joined(separator: "; "))
         case .once:
             acceptedPins.insert(report.pin)
+            // A gateway trusted only for now may not leave anything behind (issue 13, item 1).
+            acceptedOnce = true
             emit(.certificate(report, trusted: report.isValid, decision: "once"))
         case .always:
             acceptedPins.insert(report.pin)
             updateStore { try $0.storeTrust(StoredPin(report), hostPort: hostPort) }
             emit(.certificate(report, trusted: report.isValid, decision: "always"))
-        }
-    }
-
-    private func storedPins(_ hostPort: String) -> [StoredPin] {
-        guard let store = options.store else { return [] }
-        do {
-            return try store.trustedPins(hostPort: hostPort)
-        } catch {
-            emit(.log("cannot read trusted pins: \(error)"))
-            return []
         }
     }
 

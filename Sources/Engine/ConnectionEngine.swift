@@ -13,6 +13,9 @@ public actor ConnectionEngine {
     var phases = PhaseTimer()
     /// Pins accepted for this attempt ("once" or "always"): later sessions of the same attempt ask no more.
     var acceptedPins: Set<String> = []
+    /// A certificate of this attempt was accepted "once": nothing the gateway says is saved (profile entries,
+    /// group aliases, default group), or a gateway trusted for a moment could plant them (issue 13, item 1).
+    var acceptedOnce = false
     /// The authentication connection (HTTP keep-alive across the auth steps).
     var channel: TLSClient?
     var channelUses = 0
@@ -21,6 +24,9 @@ public actor ConnectionEngine {
     var anchors: TrustAnchors?
     /// The client identity, loaded (and its passphrase asked) once per attempt.
     var identity: ClientIdentity?
+    /// This login's STRAP keys (issue 11): the external-browser SSO token is encrypted to them, and CONNECT
+    /// proves it comes from the same client. Nil when OpenSSL could not make them (then no external mode).
+    var strapKeys: STRAPKeys?
     /// The running data plane, while a tunnel is up.
     var dataPlane: DataPlane?
     /// A stop asked for before the data plane started (or between two of them).
@@ -90,8 +96,17 @@ public actor ConnectionEngine {
         emitPhase(.tls, .done, detail: tlsDetail)
 
         gateway = options.url
-        var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
-                                                             group: preferredGroup ?? options.group))
+        var configuration = AuthConfiguration(url: options.url, userAgent: options.userAgent,
+                                              group: preferredGroup ?? options.group)
+        configuration.groupIsKnownValue = preferredGroup != nil || options.groupIsSavedValue
+        if strapKeys == nil { strapKeys = try? STRAPKeys() }
+        if let strapKeys {
+            // Advertise only what works: external-browser SSO needs the keys (openconnect auth.c).
+            configuration.authMethods = ["single-sign-on-v2", "single-sign-on-external-browser"]
+            configuration.strapPublicKey = strapKeys.publicKeyHeader
+            configuration.strapDHPublicKey = strapKeys.dhPublicKeyHeader
+        }
+        var flow = AuthFlow(configuration: configuration)
         var certificateRetried = false
         startPhase(.groupSelect)
         var steps: [EventValue] = []
@@ -149,13 +164,24 @@ public actor ConnectionEngine {
                 // (protocol.md §1.7): with no further answer, that message is the refusal.
                 let repeated = lastQuestions == form.questions.map(\.name)
                 lastQuestions = form.questions.map(\.name)
-                guard let answers = await frontEnd.fillForm(form) else {
+                var ssoAnswer: [String: Secret] = [:]
+                var rest = form
+                if let sso = form.sso, let field = form.ssoField {
+                    ssoAnswer[field.name] = try await singleSignOn(sso)
+                    rest.fields.removeAll { $0.kind == .sso }
+                    if rest.questions.isEmpty {
+                        action = try step { () throws(AuthFlowError) in try flow.submit(ssoAnswer) }
+                        continue
+                    }
+                }
+                guard let typed = await frontEnd.fillForm(rest) else {
                     if let error = form.error { throw .authenticationRefused(error) }
                     if repeated, let message = form.message { throw .authenticationRefused(message) }
                     let labels = form.questions.map(\.label).joined(separator: ", ")
                     throw .failed(.userAuth, "the gateway asks for \(labels) and no answer was available "
                                   + "(headless: give --user and --passwd-on-stdin, one line per further field)")
                 }
+                let answers = typed.merging(ssoAnswer) { typed, _ in typed }
                 action = try step { () throws(AuthFlowError) in try flow.submit(answers) }
             case .authenticated(let result):
                 let report = lastReport!
@@ -178,7 +204,7 @@ public actor ConnectionEngine {
                 }
                 emitPhase(.userAuth, .done, detail: detail)
                 if let chosen = result.group { preferredGroup = chosen.value }
-                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty {
+                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty, !acceptedOnce {
                     updateStore { try $0.saveGroups(gateway: gateway, offered: result.groupsOffered, chosen: result.group) }
                 }
                 let address = channel?.remoteAddress ?? client.remoteAddress

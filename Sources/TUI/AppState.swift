@@ -34,6 +34,8 @@ public struct AppState: Sendable, Equatable {
     public var lastError: ErrorRecord?
     /// The gateway is holding a login step (nil once it answers or the attempt ends).
     public var waiting: GatewayWait?
+    /// A single sign-on step waiting for the browser (nil once it ends).
+    public var sso: SSOStep?
     public private(set) var log: [LogLine] = []
     /// How many log lines are kept; older ones fall off (the full log is the engine's file).
     public var logCapacity: Int
@@ -111,6 +113,11 @@ public struct AppState: Sendable, Equatable {
     public mutating func apply(_ event: EngineEvent, at time: Double) {
         if case .waiting = event {} else if case .log = event {} else { waiting = nil }
         switch event {
+        case .error, .disconnected, .connected: sso = nil
+        case .phase(_, let state, _, _) where state == .failed: sso = nil
+        default: break
+        }
+        switch event {
         case let .phase(id, state, milliseconds, detail):
             applyPhase(id, state, milliseconds: milliseconds, detail: detail.map(DetailItem.init), at: time)
         case let .certificate(report, trusted, decision):
@@ -147,6 +154,19 @@ public struct AppState: Sendable, Equatable {
             append(LogLine(time: time, text: text))
         case let .warning(text, _):
             append(LogLine(time: time, text: "warning: " + text, level: .warning))
+        case let .sso(progress):
+            switch progress.state {
+            case .started:
+                sso = SSOStep(progress: progress, since: time)
+                append(LogLine(time: time, text: "single sign-on: open \(progress.loginURL)", level: .warning))
+            case .done:
+                sso = nil
+                append(LogLine(time: time, text: "single sign-on done"))
+            case .failed:
+                sso = nil
+                append(LogLine(time: time, text: "single sign-on failed: \(progress.message ?? "no reason given")",
+                               level: .error))
+            }
         case let .waiting(phase, elapsed, timeout):
             if waiting == nil {
                 append(LogLine(time: time, text: "the gateway holds the login: approve the request on your device?",

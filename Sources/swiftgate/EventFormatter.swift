@@ -74,6 +74,15 @@ struct EventFormatter {
         case .waiting(let phase, let elapsed, let timeout):
             return ("waiting", [("phase", .string(phase.rawValue)), ("elapsed_s", .int(elapsed)), ("timeout_s", .int(timeout)),
                                 ("message", .string(Self.waitingText))])
+        case .sso(let sso):
+            var values: [(String, EventValue)] = [("state", .string(sso.state.rawValue)), ("mode", .string(sso.mode.rawValue)),
+                                                  ("url", .string(sso.loginURL)), ("timeout_s", .int(sso.timeoutSeconds))]
+            if let browser = sso.browser { values.append(("browser", .string(browser))) }
+            if let port = sso.callbackPort { values.append(("callback_port", .int(port))) }
+            if sso.overSSH { values.append(("over_ssh", .bool(true))) }
+            if let message = sso.message { values.append(("message", .string(message))) }
+            if sso.state == .started { values.append(("instructions", .string(sso.instructions))) }
+            return ("sso", values)
         case .error(let code, let message):
             return ("error", [("code", .int(Int(code))), ("message", .string(message))])
         }
@@ -101,6 +110,16 @@ struct EventFormatter {
             return "[\(clock)] warning: \(message)" + (flat.isEmpty ? "" : " (\(flat))")
         case .waiting(_, let elapsed, let timeout):
             return "[\(clock)] \(Self.waitingText) (\(elapsed) s of at most \(timeout) s; Ctrl-C cancels)"
+        case .sso(let sso):
+            switch sso.state {
+            case .started:
+                var line = "[\(clock)] single sign-on (\(sso.mode.rawValue) browser): open \(sso.loginURL)\n    "
+                    + sso.instructions + " Waiting up to \(sso.timeoutSeconds) s; Ctrl-C cancels."
+                if let message = sso.message { line += "\n    " + message }
+                return line
+            case .done: return "[\(clock)] single sign-on done"
+            case .failed: return "[\(clock)] single sign-on failed: \(sso.message ?? "no reason given")"
+            }
         case .error(let code, let message):
             return "[\(clock)] error (exit \(code)): \(message)"
         }

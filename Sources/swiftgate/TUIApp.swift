@@ -24,7 +24,10 @@ final class TUIApp {
     private let started = Date()
     private let caFile: String?
 
-    init(store: SwiftgateStore, theme: Theme, caFile: String?) {
+    private let sso: SSOOptions
+
+    init(store: SwiftgateStore, theme: Theme, caFile: String?, sso: SSOOptions = SSOOptions()) {
+        self.sso = sso
         self.store = store
         self.caFile = caFile
         self.terminal = CursesTerminal(theme: theme)
@@ -49,7 +52,7 @@ final class TUIApp {
                 case .key(.control("c")):
                     // Raw mode turns Ctrl-C into a key: leave at once, disconnecting cleanly first.
                     act(on: .quit)
-                case .key(let key): act(on: model.handle(key))
+                case .key(let key): act(on: model.handle(key, now: now))
                 }
             }
             for message in mailbox.drain() {
@@ -142,7 +145,7 @@ final class TUIApp {
             model.present(.form(FormDialog(form, gateway: model.session.gateway)))
         case .trust(let question, let answer):
             pendingTrust = answer
-            model.present(.certificate(CertificatePrompt(question)))
+            model.present(.certificate(CertificatePrompt(question, openedAt: now)))
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
@@ -160,10 +163,14 @@ final class TUIApp {
             model.session.note("already connected: disconnect first (d)", level: .warning, at: now)
             return
         }
-        guard let gateway = try? store.gateway(named: name), let url = try? GatewayURL(parsing: gateway.url) else {
-            model.session.note("the gateway '\(name)' has no usable URL", level: .error, at: now)
+        // The same reading as `connect TARGET`: an address is that address, never a saved name (issue 13, item 1).
+        let resolved: TargetResolver.Resolved
+        do { resolved = try TargetResolver.resolve(name, in: store) } catch {
+            model.session.note("\(error)", level: .error, at: now)
             return
         }
+        let url = resolved.url
+        let gateway = resolved.gateway ?? Gateway(name: TargetResolver.name(for: url), url: url.description)
         do {
             try ConnectionEngine.checkTunnelPrivilege()
         } catch {
@@ -171,7 +178,9 @@ final class TUIApp {
             return
         }
         var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
-        options.gatewayName = gateway.name
+        options.gatewayName = resolved.gateway?.name
+        options.groupIsSavedValue = gateway.defaultGroup != nil
+        sso.apply(to: &options)
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
         options.store = SQLiteSessionStore(store: store)
@@ -183,7 +192,7 @@ final class TUIApp {
         model.begin(gateway: gateway.name, url: gateway.url, at: now)
         let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto)
         let mailbox = self.mailbox
-        let history = HistoryWriter(store: store, gateway: gateway.name, url: gateway.url)
+        let history = HistoryWriter(store: store, gateway: resolved.gateway?.name, url: url.description)
         let logger = options.logger
         Task {
             var summary = SessionSummary()
@@ -234,10 +243,17 @@ final class TUIApp {
             model.session.note("not saved: a gateway needs a name and an https:// URL", level: .error, at: now)
             return
         }
+        if let problem = TargetResolver.nameProblem(name, url: url) {
+            model.session.note("not saved: \(problem)", level: .error, at: now)
+            return
+        }
         let group = answers["group"]?.reveal().trimmingCharacters(in: .whitespaces)
         let user = answers["user"]?.reveal().trimmingCharacters(in: .whitespaces)
         var gateway = (try? store.gateway(named: name)) ?? Gateway(name: name, url: url.description)
         gateway.url = url.description
+        // Edited by the user: theirs now, so no profile replaces it.
+        gateway.source = .manual
+        gateway.profileOrigin = nil
         gateway.defaultGroup = group?.isEmpty == false ? group : nil
         gateway.username = user?.isEmpty == false ? user : nil
         _ = try? store.saveGateway(gateway)
@@ -249,7 +265,7 @@ final class TUIApp {
         let history = (try? store.history(limit: 200)) ?? []
         model.gateways.update(gateways.map { gateway in
             let url = try? GatewayURL(parsing: gateway.url)
-            let pins = url.flatMap { try? store.trustedPins(for: "\($0.host):\($0.port)") } ?? []
+            let pins = url.flatMap { try? store.trustedPins(for: HostPortKey.make(host: $0.host, port: $0.port)) } ?? []
             let last = history.first { $0.gatewayName == gateway.name }
             return GatewaySummary(
                 name: gateway.name, url: gateway.url, host: url?.host ?? gateway.url,

@@ -73,7 +73,7 @@ readonly REQUIREMENTS=(
 	# python3-cryptography under /usr/bin/python3; scripts/lab/curl-browser.sh is the tests' external browser;
 	# headless Chromium walks the embedded mode.
 	/usr/bin/python3:python3 /usr/lib/python3/dist-packages/cryptography:python3-cryptography curl:curl
-	chromium:chromium
+	chromium:chromium Xvfb:xvfb
 )
 
 missing_packages() {
@@ -101,7 +101,7 @@ cmd_install() {
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ocserv openconnect gnutls-bin nftables vpnc-scripts iperf3 iputils-ping iproute2 oathtool openssl \
-		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium
+		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium xvfb
 	# Debian's ocserv package starts a system-wide ocserv on port 443 when systemd runs; the lab never uses
 	# it, so switch off the one this install just brought.
 	if [[ $had_ocserv -eq 0 ]] && command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then

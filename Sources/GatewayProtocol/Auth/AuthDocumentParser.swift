@@ -69,6 +69,7 @@ public enum AuthDocumentParser {
         form.error = message(auth.child("error"))
         form.banner = text(auth, "banner")
         form.opaque = opaque
+        form.sso = ssoLogin(auth)
         guard let formElement = auth.child("form") else { return form }
         let method = (formElement.attributes["method"] ?? "post").uppercased()
         guard method == "POST" else { throw .unsupportedMethod(method) }
@@ -113,6 +114,21 @@ public enum AuthDocumentParser {
         default:
             return nil
         }
+    }
+
+    /// The `sso-v2-*` elements of an `auth` (openconnect auth.c `parse_auth_node`); nil unless both URLs are
+    /// usable (https, printable, bounded).
+    private static func ssoLogin(_ auth: MarkupElement) -> SSOLogin? {
+        guard let login = SSOLogin.checkedURL(auth.child("sso-v2-login")?.trimmedText),
+              let final = SSOLogin.checkedURL(auth.child("sso-v2-login-final")?.trimmedText) else { return nil }
+        let mode = auth.child("sso-v2-browser-mode")?.trimmedText.lowercased()
+        return SSOLogin(loginURL: login, finalURL: final,
+                        logoutURL: SSOLogin.checkedURL(auth.child("sso-v2-logout")?.trimmedText),
+                        externalBrowser: mode == "external",
+                        tokenCookieName: SSOLogin.checkedCookieName(auth.child("sso-v2-token-cookie-name")?.trimmedText)
+                            ?? "acSamlv2Token",
+                        errorCookieName: SSOLogin.checkedCookieName(auth.child("sso-v2-error-cookie-name")?.trimmedText)
+                            ?? "acSamlv2Error")
     }
 
     private static func manifest(_ element: MarkupElement?) -> [ManifestFile] {

@@ -47,7 +47,11 @@ public struct AuthFlow: Sendable {
     /// The first request: `config-auth type="init"`.
     public mutating func start() -> AuthAction {
         state = .awaitingInitReply
-        return .send(builder.initRequest(url: currentURL, groupSelect: nil, cookies: cookies))
+        // A group the gateway offered before goes in the first init, so an SSO gateway answers with that group's
+        // SAML login rather than the default group's (issue 11). Not a label or an unknown name: ocserv copies
+        // the value into its XML unescaped, and answers an unknown one with 401 (lab, AuthenticationLabTests).
+        let early = configuration.groupIsKnownValue ? configuration.group : nil
+        return .send(builder.initRequest(url: currentURL, groupSelect: early, cookies: cookies))
     }
 
     /// Handles the gateway's answer to the last `.send`.

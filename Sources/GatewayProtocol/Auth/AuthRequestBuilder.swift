@@ -8,7 +8,7 @@ public struct AuthRequestBuilder: Sendable {
     /// `config-auth type="init"`, optionally with a `group-select`.
     public func initRequest(url: GatewayURL, groupSelect: String?, cookies: CookieJar,
                             certificateFailed: Bool = false) -> HTTPRequest {
-        var xml = header(type: "init")
+        var xml = header(type: "init") + capabilities()
         xml += "<group-access>\(XMLEscape.escape(url.description))</group-access>"
         if let groupSelect { xml += "<group-select>\(XMLEscape.escape(groupSelect))</group-select>" }
         // After `<client-cert-request/>` with no certificate to give (protocol.md §1.3).
@@ -21,7 +21,7 @@ public struct AuthRequestBuilder: Sendable {
     /// `config-auth type="auth-reply"` with one element per answered field.
     public func replyRequest(form: AuthForm, url: GatewayURL, answers: [(name: String, value: String)],
                              groupSelect: String?, cookies: CookieJar) -> HTTPRequest {
-        var xml = header(type: "auth-reply")
+        var xml = header(type: "auth-reply") + capabilities()
         if let opaque = form.opaque { xml += opaque }
         xml += "<auth>"
         for answer in answers {
@@ -62,6 +62,9 @@ public struct AuthRequestBuilder: Sendable {
 
     private func post(url: GatewayURL, body: [UInt8], contentType: String, cookies: CookieJar, aggregate: Bool) -> HTTPRequest {
         var headers = commonHeaders(cookies: cookies, aggregate: aggregate, url: url)
+        // STRAP keys of this login (openconnect auth.c): the external-browser token comes back encrypted to them.
+        if let key = configuration.strapPublicKey { headers.add("X-AnyConnect-STRAP-Pubkey", key) }
+        if let key = configuration.strapDHPublicKey { headers.add("X-AnyConnect-STRAP-DH-Pubkey", key) }
         headers.add("X-Pad", Self.padding(forBodyLength: body.count))
         headers.add("Content-Type", contentType)
         return HTTPRequest(method: "POST", path: url.path, headers: headers, body: body)
@@ -70,6 +73,14 @@ public struct AuthRequestBuilder: Sendable {
     /// Zeros that round the body up to the next multiple of 64, hiding the password's length (protocol.md §1.2).
     static func padding(forBodyLength length: Int) -> String {
         String(repeating: "0", count: 64 * (1 + length / 64) - length)
+    }
+
+    /// `<capabilities>`: the auth methods this client implements (protocol.md §1.3; openconnect auth.c
+    /// `xmlpost_new_query`), so an SSO gateway sends its SAML form instead of refusing.
+    private func capabilities() -> String {
+        guard !configuration.authMethods.isEmpty else { return "" }
+        return "<capabilities>" + configuration.authMethods.map { "<auth-method>\(XMLEscape.escape($0))</auth-method>" }
+            .joined() + "</capabilities>"
     }
 
     private func header(type: String) -> String {
