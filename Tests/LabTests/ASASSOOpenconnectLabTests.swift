@@ -208,7 +208,13 @@ final class ASASSOOpenconnectLabTests: LabTestCase {
         XCTAssertNotNil(element("sso-v2-login", in: reply), reply)
         XCTAssertNil(element("sso-v2-browser-mode", in: reply), reply)
         let note = try XCTUnwrap(try requests(lab).last?["note"] as? String)
-        XCTAssertTrue(note.contains("embedded form"), note)
+        XCTAssertTrue(note.contains("embedded form") && note.contains("DH key absent"), note)
+        // The capability with a DH key that is not a P-256 SubjectPublicKeyInfo: the embedded form too, and why.
+        let (_, second) = try post(lab, "/sso-external", initRequest(lab, "sso-external", capabilities: [
+            "single-sign-on-v2", "single-sign-on-external-browser"]), headers: ["X-AnyConnect-STRAP-DH-Pubkey: AAAA"])
+        XCTAssertNil(element("sso-v2-browser-mode", in: second), second)
+        let why = try XCTUnwrap(try requests(lab).last?["note"] as? String)
+        XCTAssertTrue(why.contains("DH key not base64 of a DER SubjectPublicKeyInfo"), why)
     }
 
     /// The front's STRAP-Verify check on the RFC 9266 exporter path (current openconnect, and what a client

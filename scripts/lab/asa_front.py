@@ -671,6 +671,12 @@ def query_value(target, name):
     return values[0] if values else None
 
 
+def browser_ctx(req):
+    """The SAML ctx a browser request carries: ?ctx= (SP login), RelayState in the query or the form body."""
+    return query_value(req.target, "ctx") or query_value(req.target, "RelayState") or \
+        (form_value(req.body, "RelayState") if req.method == "POST" else None)
+
+
 def html_page(title, inner, status=200, reason="OK", headers=None):
     body = (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>\n"
             f"<body>\n<h1>{escape(title)}</h1>\n{inner}\n</body></html>\n").encode()
@@ -684,6 +690,25 @@ def redirect(location, headers=None):
                     headers=[("Location", location)] + list(headers or []))
     resp.reply_kind = "redirect"
     return resp
+
+
+def strap_dh_key_problem(dh_pubkey_b64):
+    """None if the X-AnyConnect-STRAP-DH-Pubkey value is base64 of a P-256 DER SubjectPublicKeyInfo, else why."""
+    import base64
+    if len(dh_pubkey_b64) > MAX_STRAP_HEADER:
+        return "too long"
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        return "not checked: python3-cryptography is missing"
+    try:
+        key = serialization.load_der_public_key(base64.b64decode(dh_pubkey_b64, validate=True))
+    except (ValueError, TypeError):
+        return "not base64 of a DER SubjectPublicKeyInfo"
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        return "not a P-256 key"
+    return None
 
 
 def strap_encrypt(dh_pubkey_b64, token):
@@ -748,13 +773,15 @@ class SSO(Scenario):
         login.sso_base = self.base_url(listener, req)
         if self.external:
             methods = [m.text or "" for m in req.doc.findall("capabilities/auth-method")] if req.doc is not None else []
+            methods = [m[:40] for m in methods[:4]]
             dh = req.header("X-AnyConnect-STRAP-DH-Pubkey", "") or ""
-            if "single-sign-on-external-browser" in methods and 0 < len(dh) <= MAX_STRAP_HEADER:
+            problem = strap_dh_key_problem(dh) if dh else "absent"
+            if "single-sign-on-external-browser" in methods and problem is None:
                 st.external, st.dh_pubkey = True, dh
             else:
                 st.external = False
                 login.sso_note = (f"no external-browser capability or STRAP DH key "
-                                  f"(auth-methods {methods[:4]}, DH header {'present' if dh else 'absent'}): embedded form")
+                                  f"(auth-methods {methods}, DH key {problem or 'ok'}): embedded form")
         return super().on_init(front, login, req, listener, tls)
 
     def login_form(self, front, login, error=""):
@@ -779,7 +806,7 @@ class SSO(Scenario):
                  "</form>\n</auth>\n")
         resp = Response(body=config_auth("auth-request", inner))
         resp.reply_kind = "auth-request"
-        resp.note = getattr(login, "sso_note", "") + (" external" if st.external else "")
+        resp.note = "external" if st.external else getattr(login, "sso_note", "")
         return resp
 
     def on_reply(self, front, login, req, listener, tls):
@@ -799,6 +826,19 @@ class SSO(Scenario):
 
     # --- the browser's side: SP login -> IdP -> ACS -> final URL (or the localhost callback)
 
+    def on_other(self, front, req, listener, tls):
+        """The browser's requests (SSO_ROUTES): answered by the SSO scenario whose login the ctx / RelayState
+        names; the pages without one (final, logout, an unknown ctx) by `sso`."""
+        if req.method not in ("GET", "POST") or req.path not in SSO_ROUTES:
+            return None
+        with front.lock:
+            if getattr(front, "sso_assertions", None) is None:
+                front.sso_assertions = {}  # assertion id -> (ctx, user)
+        login = front.login_by_ctx(browser_ctx(req))
+        owner = login.scenario if login is not None else "sso"
+        return self.browser(front, req, listener) if owner == self.name else None
+
+
     def browser(self, front, req, listener):
         path = req.path
         if path == SSO_FINAL_PATH:
@@ -809,9 +849,7 @@ class SSO(Scenario):
             resp = html_page("Logged out", "<p>You have been logged out.</p>")
             resp.reply_kind = "sso-logout"
             return resp
-        ctx = query_value(req.target, "ctx") or query_value(req.target, "RelayState") or \
-            (form_value(req.body, "RelayState") if req.method == "POST" else None)
-        login = front.login_by_ctx(ctx)
+        login = front.login_by_ctx(browser_ctx(req))
         if login is None:
             resp = html_page("Session expired", "<p>Start the login again from the VPN client.</p>",
                              status=404, reason="Not Found")
@@ -1001,21 +1039,6 @@ def sso_login_by_ctx(front, ctx):
 
 
 Front.login_by_ctx = sso_login_by_ctx
-Front.sso_assertions = None  # set per Front in sso_browser_request (a dict: assertion id -> (ctx, user))
-
-
-def sso_browser_request(front, req, listener):
-    """The browser's requests of the SSO scenarios (routes in SSO_ROUTES), whichever scenario's login they name."""
-    with front.lock:
-        if front.sso_assertions is None:
-            front.sso_assertions = {}
-    ctx = query_value(req.target, "ctx") or query_value(req.target, "RelayState") or \
-        (form_value(req.body, "RelayState") if req.method == "POST" else None)
-    login = front.login_by_ctx(ctx)
-    scen = scenario_for(login.scenario) if login is not None else None
-    if not isinstance(scen, SSO):
-        scen = SCENARIOS["sso"]
-    return scen.name, scen.browser(front, req, listener)
 
 
 def scenario_for(name):
@@ -1210,8 +1233,6 @@ class Listener:
             elif kind == "logout":
                 scenario, resp = "", Response(body=config_auth("complete", "<logout/>\n"))
                 resp.reply_kind = "logout"
-            elif req.method in ("GET", "POST") and req.path in SSO_ROUTES:
-                scenario, resp = sso_browser_request(front, req, self)
             elif req.method in ("GET", "POST") and req.doc is None:
                 # A plain GET of the group URL (openconnect's non-XML fallback): the same login form.
                 scen = named or SCENARIOS["ok"]
