@@ -27,6 +27,14 @@ public struct ConnectOptions: Sendable {
     public var authTimeoutSeconds = 300
     /// `group` is the saved default group: a value this gateway offered before, sent in the first init.
     public var groupIsSavedValue = false
+    /// `--external-browser CMD`: what opens the SSO login URL in external-browser mode (else $BROWSER, xdg-open).
+    public var externalBrowser: String?
+    /// `--sso-browser PATH`: the Chromium driven in embedded mode.
+    public var ssoBrowser: String?
+    /// `--sso-headless`: the embedded browser without a window (an IdP that needs no person, and tests).
+    public var ssoHeadless = false
+    /// The external-browser callback port (Cisco's fixed 29786).
+    public var ssoCallbackPort = SSOCallbackListener.defaultPort
     /// Where the engine tells its story at debug level (HTTP exchanges, with every credential redacted).
     public var logger = Logger(label: "swiftgate.engine")
 

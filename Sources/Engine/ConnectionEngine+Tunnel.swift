@@ -159,13 +159,25 @@ extension ConnectionEngine {
             url: session.url, userAgent: options.userAgent, hostname: options.reportedIdentity.hostname, baseMTU: mtus.base,
             mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
             previousAddresses: previousAddresses)
-        let request = builder.request(cookie: session.result.cookie)
+        var request = builder.request(cookie: session.result.cookie)
+        if let strapKeys {
+            // STRAP (openconnect cstp.c): the key that logged in signs this TLS channel and a fresh key, which
+            // the next CONNECT will sign with; a gateway that checks it knows the tunnel is the login's client.
+            do {
+                let verify = try strapKeys.verifyHeader(for: client, rekey: true)
+                request.headers.add("X-AnyConnect-STRAP-Verify", verify)
+                request.headers.add("X-AnyConnect-STRAP-Pubkey", strapKeys.publicKeyHeader)
+            } catch {
+                emit(.log("no STRAP proof on CONNECT: \(error)"))
+            }
+        }
         Self.logRequest(request, to: options.logger)
         let exchange: (response: HTTPResponse, remainder: [UInt8])
         let deadline = options.tls.responseDeadlineSeconds
+        let connect = request
         do {
             exchange = try await Blocking.run { () throws(ExchangeError) -> (response: HTTPResponse, remainder: [UInt8]) in
-                try Self.roundTrip(client, request, deadlineSeconds: deadline)
+                try Self.roundTrip(client, connect, deadlineSeconds: deadline)
             }
         } catch {
             client.close()

@@ -24,6 +24,9 @@ public actor ConnectionEngine {
     var anchors: TrustAnchors?
     /// The client identity, loaded (and its passphrase asked) once per attempt.
     var identity: ClientIdentity?
+    /// This login's STRAP keys (issue 11): the external-browser SSO token is encrypted to them, and CONNECT
+    /// proves it comes from the same client. Nil when OpenSSL could not make them (then no external mode).
+    var strapKeys: STRAPKeys?
     /// The running data plane, while a tunnel is up.
     var dataPlane: DataPlane?
     /// A stop asked for before the data plane started (or between two of them).
@@ -105,8 +108,16 @@ public actor ConnectionEngine {
                                               identity: options.reportedIdentity,
                                               group: preferredGroup ?? options.group)
         configuration.groupIsKnownValue = preferredGroup != nil || options.groupIsSavedValue
+        if strapKeys == nil { strapKeys = try? STRAPKeys() }
+        if let strapKeys {
+            // Advertise only what works: external-browser SSO needs the keys (openconnect auth.c).
+            configuration.authMethods = ["single-sign-on-v2", "single-sign-on-external-browser"]
+            configuration.strapPublicKey = strapKeys.publicKeyHeader
+            configuration.strapDHPublicKey = strapKeys.dhPublicKeyHeader
+        }
         var flow = AuthFlow(configuration: configuration)
         var certificateRetried = false
+        var ssoRounds = 0
         startPhase(.groupSelect)
         var steps: [EventValue] = []
         var lastQuestions: [String] = []
@@ -163,13 +174,30 @@ public actor ConnectionEngine {
                 // (protocol.md §1.7): with no further answer, that message is the refusal.
                 let repeated = lastQuestions == form.questions.map(\.name)
                 lastQuestions = form.questions.map(\.name)
-                guard let answers = await frontEnd.fillForm(form) else {
+                var ssoAnswer: [String: Secret] = [:]
+                var rest = form
+                if let sso = form.sso, let field = form.ssoField {
+                    // The SSO form again after a token went back: the gateway did not take it.
+                    if ssoRounds > 0, let error = form.error ?? form.message { throw .authenticationRefused(error) }
+                    ssoRounds += 1
+                    guard ssoRounds <= 2 else {
+                        throw .authenticationRefused("the gateway asked for single sign-on again after accepting none")
+                    }
+                    ssoAnswer[field.name] = try await singleSignOn(sso)
+                    rest.fields.removeAll { $0.kind == .sso }
+                    if rest.questions.isEmpty {
+                        action = try step { () throws(AuthFlowError) in try flow.submit(ssoAnswer) }
+                        continue
+                    }
+                }
+                guard let typed = await frontEnd.fillForm(rest) else {
                     if let error = form.error { throw .authenticationRefused(error) }
                     if repeated, let message = form.message { throw .authenticationRefused(message) }
                     let labels = form.questions.map(\.label).joined(separator: ", ")
                     throw .failed(.userAuth, "the gateway asks for \(labels) and no answer was available "
                                   + "(headless: give --user and --passwd-on-stdin, one line per further field)")
                 }
+                let answers = typed.merging(ssoAnswer) { typed, _ in typed }
                 action = try step { () throws(AuthFlowError) in try flow.submit(answers) }
             case .authenticated(let result):
                 let report = lastReport!

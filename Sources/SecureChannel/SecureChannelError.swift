@@ -8,6 +8,10 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
     case trustAnchors(path: String, reason: String)
     case system(String, errno: Int32)
     case identity(String)
+    /// The STRAP keys of a single sign-on login could not be made or used (OpenSSL's words).
+    case strap(String)
+    /// The external-browser SSO token did not decrypt; nothing of the token is quoted.
+    case ssoToken(SSOTokenProblem)
 
     public var description: String {
         switch self {
@@ -21,6 +25,9 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
         case .trustAnchors(let path, let reason): return "cannot load trust anchors from \(path): \(reason)"
         case .system(let call, let code): return "\(call) failed: \(SystemErrno.describe(code))"
         case .identity(let text): return "client certificate: \(text)"
+        case .strap(let text): return "single sign-on keys (STRAP): \(text)"
+        case .ssoToken(let problem):
+            return "the single sign-on token from the gateway was rejected: \(problem.rawValue); log in again"
         }
     }
 

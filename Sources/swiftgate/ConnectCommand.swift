@@ -91,6 +91,8 @@ struct ConnectCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var sso: SSOOptions
+
     /// Before anything is touched (the store, the network): a pin that is not a whole pin is a usage error.
     func validate() throws {
         for pin in serverCerts {
@@ -135,6 +137,7 @@ struct ConnectCommand: AsyncParsableCommand {
         options.reportedIdentity = try reported.identity(saved: target.gateway, systemHostname: ConnectOptions.systemHostname())
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        sso.apply(to: &options)
         options.authTimeoutSeconds = AuthTimeout.resolve(flag: authTimeout, store: database, gateway: target.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         let level: Logger.Level = verbose ? .debug : .info

@@ -24,7 +24,10 @@ final class TUIApp {
     private let started = Date()
     private let caFile: String?
 
-    init(store: SwiftgateStore, theme: Theme, caFile: String?) {
+    private let sso: SSOOptions
+
+    init(store: SwiftgateStore, theme: Theme, caFile: String?, sso: SSOOptions = SSOOptions()) {
+        self.sso = sso
         self.store = store
         self.caFile = caFile
         self.terminal = CursesTerminal(theme: theme)
@@ -177,6 +180,7 @@ final class TUIApp {
         var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
         options.gatewayName = resolved.gateway?.name
         options.groupIsSavedValue = gateway.defaultGroup != nil
+        sso.apply(to: &options)
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
         if let identity = try? ReportedIdentityOptions.identity(version: gateway.versionString, os: gateway.reportedOS,

@@ -11,6 +11,8 @@ struct TUICommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @OptionGroup var sso: SSOOptions
+
     @Option(help: "Theme: dark (default), light, high-contrast, monochrome, or one in the user's themes directory.")
     var theme: String?
 
@@ -27,7 +29,7 @@ struct TUICommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let selection = ThemeSelection.resolve(name: theme, noColor: noColor, environment: environment,
                                                userDirectory: ThemeSelection.userThemesDirectory(environment: environment))
-        let app = TUIApp(store: try store.open(), theme: selection.theme, caFile: cafile)
+        let app = TUIApp(store: try store.open(), theme: selection.theme, caFile: cafile, sso: sso)
         app.run(note: selection.problem.map { "theme: \($0); using \(selection.theme.name)" })
     }
 }

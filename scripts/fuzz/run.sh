@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-60}
 # FUZZ_RUNS (with a fixed seed) makes a run deterministic: `make test` uses it, so CI sees what was seen here.
 runs=${FUZZ_RUNS:-}
-targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow"}
+targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow ssoblob"}
 scratch=.build-fuzz
 
 swift build --scratch-path "$scratch" --product SwiftgateFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >&2
@@ -32,6 +32,11 @@ seed() { # TARGET DIR
 		# Odd values an ASA may send: each is skipped with a warning, never fatal (issue 10, item 12).
 		printf 'X-CSTP-Address: 10.0.0.1\nX-CSTP-Split-Include: 10.0.0.0/abc\nX-CSTP-Split-Exclude: 10.0.0.0/255.0.255.0\nX-CSTP-Keepalive: abc\nX-CSTP-DPD: 99999999999999999999\nX-CSTP-MTU: 70000\nX-DTLS-MTU: 12\nX-DTLS-Port: 0\nX-CSTP-Split-Include:\nX-CSTP-Idle-Timeout: -1\n' >"$dir/asa-odd" ;;
 	cstp) printf 'STF\x01\x00\x04\x00\x00\x45\x00\x00\x14STF\x01\x00\x00\x03\x00' >"$dir/frames" ;;
+	# A well-formed callback blob (a lab P-256 key, made-up tag/ciphertext/IV), base64 and base64url with a query.
+	ssoblob) blob=AAEAAQBbMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFbRnQQ3p6vK2LmbBPy5CAzb2luJeGdLGNM1QwozCYD0cDGEdYqb+joxu7jx48k08+iaAvaqDQ6sY1327Rwd62wACAAwAAQIDBAUGBwgJCgsAAwARQWJDMTIzeHl6Nzg5dG9rZW4ABAAMDA0ODxAREhMUFRYX
+		printf '%s' "$blob" >"$dir/base64"
+		printf '%s?return=https%%3A%%2F%%2Fvpn.example%%2Fdone' "$(printf '%s' "$blob" | tr '+/' '-_')" >"$dir/base64url"
+		printf '%s' "$blob" | base64 -d >"$dir/records" ;;
 	esac
 }
 

@@ -601,6 +601,446 @@ SCENARIOS = {s.name: s for s in [
 ]}
 
 
+# ------------------------------------------------------------------------------------------------ SSO (issue 11)
+#
+# Where the SSO shapes come from (facts only, no code copied):
+#   [OC-sso]    openconnect auth.c parse_auth_node (sso-v2-login, sso-v2-login-final, sso-v2-token-cookie-name,
+#               sso-v2-error-cookie-name, sso-v2-browser-mode are children of <auth>), parse_form (input
+#               type="sso"), xmlpost_initial_req (<capabilities><auth-method>single-sign-on-v2 and
+#               single-sign-on-external-browser); library.c process_auth_form (browser mode "external" runs the
+#               localhost listener, else a webview; the token goes back as the sso input's own field);
+#               cstp.c cstp_common_headers (X-AnyConnect-STRAP-Pubkey and -DH-Pubkey on every auth request:
+#               base64 of the DER SubjectPublicKeyInfo of a P-256 key, openssl.c generate_strap_key),
+#               cstp_sso_detect_done (token cookie or error cookie, then the final URL compared exactly).
+#   [OC-hpke]   openconnect hpke.c handle_external_browser: the browser ends at
+#               http://localhost:29786/api/sso/<base64 blob>?return=<url> (both url-decoded, '+' is a space, so
+#               the gateway's base64 and URL are percent-encoded here); the blob is the word 0x0001 then
+#               type/length records 1 = gateway DH public key (DER SubjectPublicKeyInfo), 2 = 12-byte AEAD tag,
+#               3 = ciphertext, 4 = 12-byte IV; the token must be alphanumeric. openssl.c
+#               ecdh_compute_secp256r1 / hkdf_sha256_extract_expand (HKDF-SHA256, no salt, info "AC_ECIES",
+#               32 bytes) / aes_256_gcm_decrypt (AES-256-GCM, no AAD, the tag truncated to 12 bytes).
+#   [OCSSO-99]  vlaci/openconnect-sso issue #99 (an ASA's init reply: opaque with
+#               <auth-method>single-sign-on-v2</auth-method>, auth id="main", sso-v2-login
+#               /+CSCOE+/saml/sp/login?tgname=…&acsamlcap=v2, sso-v2-login-final /+CSCOE+/saml_ac_login.html,
+#               sso-v2-token-cookie-name acSamlv2Token), issue #57 and PR #175 (the type="complete" that
+#               follows); the same shape with sso-v2-logout, sso-v2-error-cookie-name acSamlv2Error, the
+#               <input type="sso" name="sso-token"> and the group_list select in captured ASA fixtures quoted
+#               in public client test suites.
+#   [GPSG-45]   dlenski/gp-saml-gui issue #45 (dwmw2): in Cisco's external-browser mode the SAML flow ends
+#               with a redirect to http://localhost:29786/… carrying the token.
+# Unconfirmed (lab choices): the ctx= parameter tying the browser to the aggregate-auth session, the IdP's
+# pages and its SAMLResponse (an id the front looks up; no XML signature), the error cookie's text, the token
+# format (64 hex digits), what an ASA does for a client without the external-browser capability (here: the
+# embedded form).
+
+SSO_LOGIN_PATH = "/+CSCOE+/saml/sp/login"
+SSO_ACS_PATH = "/+CSCOE+/saml/sp/acs"
+SSO_FINAL_PATH = "/+CSCOE+/saml_ac_login.html"
+SSO_LOGOUT_PATH = "/+CSCOE+/saml/sp/logout"
+IDP_LOGIN_PATH = "/idp/login"
+SSO_ROUTES = (SSO_LOGIN_PATH, SSO_ACS_PATH, SSO_FINAL_PATH, SSO_LOGOUT_PATH, IDP_LOGIN_PATH)
+SSO_TOKEN_COOKIE = "acSamlv2Token"
+SSO_ERROR_COOKIE = "acSamlv2Error"
+SSO_ERROR_TEXT = "SAML assertion rejected: the identity provider denied access to this tunnel group."  # unconfirmed
+SSO_CALLBACK = "http://localhost:29786/api/sso/"
+SSO_MESSAGE = "Please complete the authentication process in the AnyConnect Login window."
+MAX_STRAP_HEADER = 1024  # a P-256 SubjectPublicKeyInfo in base64 is 124 characters
+
+
+class SSOState:
+    """The SAML side of one login: what the browser's requests find by ctx."""
+
+    def __init__(self):
+        self.ctx = str(secrets.randbelow(10 ** 9) + 10 ** 9)
+        self.token = secrets.token_hex(32).upper()  # alphanumeric, as openconnect hpke.c requires
+        self.dh_pubkey = ""   # the client's X-AnyConnect-STRAP-DH-Pubkey (base64 DER), external mode only
+        self.external = False
+        self.user = None      # who the IdP logged in
+        self.issued = False   # the IdP's assertion reached the ACS and the token was handed out
+
+
+def form_value(body, name):
+    from urllib.parse import parse_qs
+    values = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).get(name)
+    return values[0] if values else None
+
+
+def query_value(target, name):
+    from urllib.parse import parse_qs, urlsplit
+    values = parse_qs(urlsplit(target).query, keep_blank_values=True).get(name)
+    return values[0] if values else None
+
+
+def browser_ctx(req):
+    """The SAML ctx a browser request carries: ?ctx= (SP login), RelayState in the query or the form body."""
+    return query_value(req.target, "ctx") or query_value(req.target, "RelayState") or \
+        (form_value(req.body, "RelayState") if req.method == "POST" else None)
+
+
+def html_page(title, inner, status=200, reason="OK", headers=None):
+    body = (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{escape(title)}</title></head>\n"
+            f"<body>\n<h1>{escape(title)}</h1>\n{inner}\n</body></html>\n").encode()
+    resp = Response(status=status, reason=reason, body=body, content_type="text/html; charset=utf-8",
+                    headers=headers)
+    return resp
+
+
+def redirect(location, headers=None):
+    resp = Response(status=302, reason="Found", body=b"", content_type="text/html",
+                    headers=[("Location", location)] + list(headers or []))
+    resp.reply_kind = "redirect"
+    return resp
+
+
+def strap_dh_key_problem(dh_pubkey_b64):
+    """None if the X-AnyConnect-STRAP-DH-Pubkey value is base64 of a P-256 DER SubjectPublicKeyInfo, else why."""
+    import base64
+    if len(dh_pubkey_b64) > MAX_STRAP_HEADER:
+        return "too long"
+    try:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        return "not checked: python3-cryptography is missing"
+    try:
+        key = serialization.load_der_public_key(base64.b64decode(dh_pubkey_b64, validate=True))
+    except (ValueError, TypeError):
+        return "not base64 of a DER SubjectPublicKeyInfo"
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name != "secp256r1":
+        return "not a P-256 key"
+    return None
+
+
+def strap_encrypt(dh_pubkey_b64, token):
+    """The external-mode blob an ASA puts after /api/sso/ [OC-hpke]: a fresh P-256 key, ECDH with the client's
+    STRAP DH key, HKDF-SHA256 (no salt, info "AC_ECIES") to an AES-256-GCM key, the token encrypted under a
+    random 12-byte IV with the tag cut to 12 bytes; returned as percent-encoded standard base64."""
+    import base64
+    import struct
+    from urllib.parse import quote
+    try:
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+    except ImportError as e:
+        raise RuntimeError("python3-cryptography is missing: run `sudo scripts/lab/lab.sh install`") from e
+    der = base64.b64decode(dh_pubkey_b64, validate=True)
+    client = serialization.load_der_public_key(der)
+    if not isinstance(client, ec.EllipticCurvePublicKey) or client.curve.name != "secp256r1":
+        raise ValueError("the STRAP DH key is not a P-256 key")
+    ephemeral = ec.generate_private_key(ec.SECP256R1())
+    shared = ephemeral.exchange(ec.ECDH(), client)
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"AC_ECIES").derive(shared)
+    iv = os.urandom(12)
+    sealed = AESGCM(key).encrypt(iv, token.encode("ascii"), None)
+    ciphertext, tag = sealed[:-16], sealed[-16:-4]  # GCM's tag truncated to its first 12 bytes
+    spki = ephemeral.public_key().public_bytes(serialization.Encoding.DER,
+                                               serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    def record(kind, value):
+        return struct.pack(">HH", kind, len(value)) + value
+
+    blob = b"\x00\x01" + record(1, spki) + record(2, tag) + record(3, ciphertext) + record(4, iv)
+    return quote(base64.b64encode(blob).decode("ascii"), safe="")
+
+
+class SSO(Scenario):
+    """SAML single sign-on, embedded-browser mode [OC-sso, OCSSO-99]: init is answered with the sso-v2 form;
+    the client's browser opens sso-v2-login (here on the front), is sent to the lab IdP, logs in there, comes
+    back to the ACS, which sets the acSamlv2Token cookie and redirects to sso-v2-login-final; the client posts
+    the cookie's value as <sso-token> and gets the usual success (the front logs in to ocserv as the IdP's
+    user). Variants: auto (the IdP logs in at once: an IdP session already open, so that an unattended
+    headless browser gets through), error (auto, and the ACS sets acSamlv2Error instead), external
+    (sso-v2-browser-mode external, the token encrypted to the client's STRAP DH key)."""
+
+    def __init__(self, name, auto=False, error=False, external=False):
+        self.name, self.auto, self.error, self.external = name, auto, error, external
+
+    def state(self, login):
+        if getattr(login, "sso", None) is None:
+            login.sso = SSOState()
+        return login.sso
+
+    def base_url(self, listener, req):
+        host = req.header("Host") or f"{listener.addr}:{listener.port}"
+        if not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]{1,255}", host):
+            host = f"{listener.addr}:{listener.port}"
+        return f"https://{host}"
+
+    def on_init(self, front, login, req, listener, tls):
+        st = self.state(login)
+        login.sso_base = self.base_url(listener, req)
+        if self.external:
+            methods = [m.text or "" for m in req.doc.findall("capabilities/auth-method")] if req.doc is not None else []
+            methods = [m[:40] for m in methods[:4]]
+            dh = req.header("X-AnyConnect-STRAP-DH-Pubkey", "") or ""
+            problem = strap_dh_key_problem(dh) if dh else "absent"
+            if "single-sign-on-external-browser" in methods and problem is None:
+                st.external, st.dh_pubkey = True, dh
+            else:
+                st.external = False
+                login.sso_note = (f"no external-browser capability or STRAP DH key "
+                                  f"(auth-methods {methods}, DH key {problem or 'ok'}): embedded form")
+        return super().on_init(front, login, req, listener, tls)
+
+    def login_form(self, front, login, error=""):
+        st = self.state(login)
+        base = getattr(login, "sso_base", front.args.member_url)
+        err = f'<error id="98">{escape(error)}</error>\n' if error else ""  # id unconfirmed
+        mode = "<sso-v2-browser-mode>external</sso-v2-browser-mode>\n" if st.external else ""
+        login_url = f"{base}{SSO_LOGIN_PATH}?ctx={st.ctx}&acsamlcap=v2"
+        inner = ('<opaque is-for="sg">\n<tunnel-group>LAB-ASA-SSO</tunnel-group>\n'
+                 '<auth-method>single-sign-on-v2</auth-method>\n'
+                 f'<group-alias>{escape(login.alias)}</group-alias>\n<aggauth-handle>{login.handle}</aggauth-handle>\n'
+                 '<config-hash>1595829378234</config-hash>\n</opaque>\n'
+                 '<auth id="main">\n<title>Login</title>\n'
+                 f"<message>{escape(SSO_MESSAGE)}</message>\n<banner></banner>\n{err}"
+                 f"<sso-v2-login>{escape(login_url)}</sso-v2-login>\n"
+                 f"<sso-v2-login-final>{escape(base + SSO_FINAL_PATH)}</sso-v2-login-final>\n"
+                 f"<sso-v2-logout>{escape(base + SSO_LOGOUT_PATH)}</sso-v2-logout>\n"
+                 f"<sso-v2-logout-final>{escape(base + SSO_FINAL_PATH)}</sso-v2-logout-final>\n"
+                 f"<sso-v2-token-cookie-name>{SSO_TOKEN_COOKIE}</sso-v2-token-cookie-name>\n"
+                 f"<sso-v2-error-cookie-name>{SSO_ERROR_COOKIE}</sso-v2-error-cookie-name>\n{mode}"
+                 '<form>\n<input type="sso" name="sso-token"></input>\n' + group_select(login.alias) +
+                 "</form>\n</auth>\n")
+        resp = Response(body=config_auth("auth-request", inner))
+        resp.reply_kind = "auth-request"
+        resp.note = "external" if st.external else getattr(login, "sso_note", "")
+        return resp
+
+    def on_reply(self, front, login, req, listener, tls):
+        alias = req.doc.findtext("group-select") or ""
+        if alias in dict(GROUP_ALIASES):
+            login.alias = alias
+        st = self.state(login)
+        token = auth_field(req.doc, "sso-token")
+        if token is None:
+            # A group change or an empty submission: the form again (an ASA answers each group's form).
+            return self.login_form(front, login)
+        if not (st.issued and st.user and secrets.compare_digest(token.encode(), st.token.encode())):
+            resp = self.login_form(front, login, "Login failed.")
+            resp.note = "sso-token does not match the one the ACS issued"
+            return resp
+        return self.success(front, login, listener, st.user)
+
+    # --- the browser's side: SP login -> IdP -> ACS -> final URL (or the localhost callback)
+
+    def on_other(self, front, req, listener, tls):
+        """The browser's requests (SSO_ROUTES): answered by the SSO scenario whose login the ctx / RelayState
+        names; the pages without one (final, logout, an unknown ctx) by `sso`."""
+        if req.method not in ("GET", "POST") or req.path not in SSO_ROUTES:
+            return None
+        with front.lock:
+            if getattr(front, "sso_assertions", None) is None:
+                front.sso_assertions = {}  # assertion id -> (ctx, user)
+        login = front.login_by_ctx(browser_ctx(req))
+        owner = login.scenario if login is not None else "sso"
+        return self.browser(front, req, listener) if owner == self.name else None
+
+
+    def browser(self, front, req, listener):
+        path = req.path
+        if path == SSO_FINAL_PATH:
+            resp = html_page("Authentication complete", "<p>You may close this window.</p>")
+            resp.reply_kind = "sso-final"
+            return resp
+        if path == SSO_LOGOUT_PATH:
+            resp = html_page("Logged out", "<p>You have been logged out.</p>")
+            resp.reply_kind = "sso-logout"
+            return resp
+        login = front.login_by_ctx(browser_ctx(req))
+        if login is None:
+            resp = html_page("Session expired", "<p>Start the login again from the VPN client.</p>",
+                             status=404, reason="Not Found")
+            resp.reply_kind = "sso-unknown"
+            return resp
+        st, base = login.sso, getattr(login, "sso_base", "")
+        if path == SSO_LOGIN_PATH:
+            # The SP's AuthnRequest, sent to the IdP with RelayState = ctx (HTTP-Redirect binding).
+            resp = redirect(f"{base}{IDP_LOGIN_PATH}?SAMLRequest=lab&RelayState={st.ctx}")
+            resp.reply_kind = "sso-to-idp"
+            return resp
+        if path == IDP_LOGIN_PATH:
+            return self.idp(front, req, login, base)
+        if path == SSO_ACS_PATH:
+            return self.acs(front, req, login, base)
+        return Response(status=404, reason="Not Found", body=b"", content_type="text/html")
+
+    def idp(self, front, req, login, base):
+        st = login.sso
+        user = None
+        if self.auto:
+            user = next(iter(front.users))  # an IdP session already open for the lab's first user
+        elif req.method == "POST":
+            name, password = form_value(req.body, "username"), form_value(req.body, "password")
+            if name in front.users and front.users[name] == password:
+                user = name
+        if user is None:
+            err = "<p class=\"error\">Incorrect user name or password.</p>\n" if req.method == "POST" else ""
+            resp = html_page("Lab identity provider", err +
+                             f'<form method="post" action="{IDP_LOGIN_PATH}">\n'
+                             f'<input type="hidden" name="RelayState" value="{st.ctx}">\n'
+                             '<label>Username <input type="text" name="username"></label>\n'
+                             '<label>Password <input type="password" name="password"></label>\n'
+                             '<button type="submit">Sign in</button>\n</form>')
+            resp.reply_kind = "idp-form"
+            return resp
+        assertion = secrets.token_hex(16)
+        with front.lock:
+            front.sso_assertions[assertion] = (st.ctx, user)
+        resp = redirect(f"{base}{SSO_ACS_PATH}?SAMLResponse={assertion}&RelayState={st.ctx}")
+        resp.reply_kind = "idp-success"
+        return resp
+
+    def acs(self, front, req, login, base):
+        from urllib.parse import quote
+        st = login.sso
+        assertion = query_value(req.target, "SAMLResponse") or form_value(req.body, "SAMLResponse") or ""
+        with front.lock:
+            found = front.sso_assertions.pop(assertion, None)
+        if found is None or found[0] != st.ctx:
+            resp = html_page("SAML error", "<p>The SAML response is not valid.</p>", status=400, reason="Bad Request")
+            resp.reply_kind = "acs-invalid"
+            return resp
+        final = base + SSO_FINAL_PATH
+        if self.error:
+            resp = redirect(final, [("Set-Cookie", f"{SSO_ERROR_COOKIE}={quote(SSO_ERROR_TEXT)}; path=/; secure")])
+            resp.reply_kind = "acs-error-cookie"
+            return resp
+        st.user, st.issued = found[1], True
+        if st.external:
+            resp = redirect(SSO_CALLBACK + strap_encrypt(st.dh_pubkey, st.token) + "?return=" + quote(final, safe=""))
+            resp.reply_kind = "acs-to-localhost"
+            return resp
+        resp = redirect(final, [("Set-Cookie", f"{SSO_TOKEN_COOKIE}={st.token}; path=/; secure")])
+        resp.reply_kind = "acs-token-cookie"
+        return resp
+
+
+SSO_SCENARIOS = [SSO("sso"), SSO("sso-auto", auto=True), SSO("sso-error", auto=True, error=True),
+                 SSO("sso-external", external=True)]
+SCENARIOS.update({s.name: s for s in SSO_SCENARIOS})
+
+
+def tls_bindings_from_libssl(conn):
+    """The TLS 1.3 exporter (RFC 9266: label "EXPORTER-Channel-Binding", 32 bytes, no context) and the client's
+    Finished of this connection, from libssl itself: Python's ssl has no exporter, and its tls-unique gives the
+    server's Finished on a resumed session. The front finds the SSL* of CPython's _ssl._SSLSocket (the field
+    after PyObject_HEAD and the socket weakref in Modules/_ssl.c), checked with SSL_version and SSL_is_server
+    before use. Returns ({name: bytes}, why)."""
+    import ctypes
+    import platform
+    if platform.python_implementation() != "CPython" or not (3, 8) <= sys.version_info[:2] <= (3, 13):
+        return {}, f"the SSL object layout of {platform.python_implementation()} {platform.python_version()} is unknown"
+    try:
+        lib = ctypes.CDLL("libssl.so.3")
+        word = ctypes.sizeof(ctypes.c_void_p)
+        ssl_ptr = ctypes.c_void_p.from_address(id(conn._sslobj) + 3 * word).value
+        for fn in (lib.SSL_version, lib.SSL_is_server):
+            fn.argtypes = [ctypes.c_void_p]
+        expected = {"TLSv1.3": 0x0304, "TLSv1.2": 0x0303}.get(conn.version(), -1)
+        if not ssl_ptr or lib.SSL_version(ssl_ptr) != expected or lib.SSL_is_server(ssl_ptr) != 1:
+            return {}, "the SSL object of this Python could not be found"
+        found = {}
+        lib.SSL_get_peer_finished.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
+        lib.SSL_get_peer_finished.restype = ctypes.c_size_t
+        buf = ctypes.create_string_buffer(64)
+        n = lib.SSL_get_peer_finished(ssl_ptr, buf, 64)
+        if 0 < n <= 64:
+            found["client-finished"] = buf.raw[:n]
+        if expected == 0x0304:
+            lib.SSL_export_keying_material.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t,
+                                                       ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                                       ctypes.c_size_t, ctypes.c_int]
+            out = ctypes.create_string_buffer(32)
+            label = b"EXPORTER-Channel-Binding"
+            if lib.SSL_export_keying_material(ssl_ptr, out, 32, label, len(label), None, 0, 0) == 1:
+                found["tls-exporter"] = out.raw
+        return found, ""
+    except (OSError, AttributeError, ValueError) as e:
+        return {}, f"libssl not reachable: {e}"[:120]
+
+
+def strap_channel_bindings(conn):
+    """The channel bindings a client may have signed for X-AnyConnect-STRAP-Verify, by name. openconnect's
+    append_strap_verify (openssl.c, gnutls.c): TLS 1.2 and older the RFC 5929 tls-unique, TLS 1.3 the RFC 9266
+    exporter since commit 94e0b16c ("Use RFC9266 'tls-exporter' channel bindings for Cisco STRAP with TLSv1.3",
+    after v9.01); v9.01's gnutls.c signs its own (the client's) Finished whatever the version and whether the
+    session was resumed."""
+    found, why = tls_bindings_from_libssl(conn)
+    names = ["tls-exporter", "client-finished"] if conn.version() == "TLSv1.3" else ["client-finished"]
+    bindings = [(n, found[n]) for n in names if n in found]
+    if not bindings and conn.version() != "TLSv1.3":
+        cb = conn.get_channel_binding("tls-unique")
+        if cb:
+            bindings = [("tls-unique", cb)]
+    return bindings, why
+
+def strap_verify_result(conn, req, session_key):
+    """'valid (BINDING[, rekey])', 'invalid', 'absent' or 'unverifiable: why' for the CONNECT's
+    X-AnyConnect-STRAP-Verify: an ECDSA-SHA256 signature (DER, base64) over the TLS channel binding followed by
+    the DER SubjectPublicKeyInfo of the X-AnyConnect-STRAP-Pubkey it sends. openconnect cstp.c
+    cstp_connect/start_cstp_connection: after its own login it rekeys, so the header carries a NEW key and the
+    signature is by the key of the login (session_key, the STRAP-Pubkey of the auth-reply that succeeded); with a
+    cookie and its openconnect_strapkey given back (--cookie) it signs with that same key, no rekey."""
+    import base64
+    verify, pubkey = req.header("X-AnyConnect-STRAP-Verify"), req.header("X-AnyConnect-STRAP-Pubkey")
+    if not verify or not pubkey:
+        return "absent"
+    bindings, why = strap_channel_bindings(conn)
+    if not bindings:
+        return "unverifiable: " + (why or "no channel binding")
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+    except ImportError:
+        return "unverifiable: python3-cryptography is missing"
+    try:
+        der = base64.b64decode(pubkey, validate=True)
+        signature = base64.b64decode(verify, validate=True)
+        signers = [("rekey", serialization.load_der_public_key(base64.b64decode(session_key, validate=True)))] \
+            if session_key and session_key != pubkey else []
+        signers.append(("", serialization.load_der_public_key(der)))
+    except (ValueError, TypeError):
+        return "invalid"
+    for how, key in signers:
+        if not isinstance(key, ec.EllipticCurvePublicKey):
+            continue
+        for name, binding in bindings:
+            try:
+                key.verify(signature, binding + der, ec.ECDSA(hashes.SHA256()))
+                return f"valid ({name}{', ' + how if how else ''})"
+            except InvalidSignature:
+                continue
+    return "invalid"
+
+
+def remember_strap_key(front, req, resp):
+    """On a successful login, the STRAP-Pubkey it carried, by the webvpn cookie handed out (for the CONNECT)."""
+    key = req.header("X-AnyConnect-STRAP-Pubkey")
+    if resp.reply_kind != "complete" or not key or len(key) > MAX_STRAP_HEADER:
+        return
+    for name, value in resp.headers:
+        if name.lower() == "set-cookie" and value.startswith("webvpn="):
+            with front.lock:
+                if not hasattr(front, "strap_keys"):
+                    front.strap_keys = {}
+                front.strap_keys[value[len("webvpn="):].split(";", 1)[0]] = key
+
+def sso_login_by_ctx(front, ctx):
+    """The login whose SAML ctx the browser carries (the browser has no webvpncontext cookie)."""
+    if not ctx or not ctx.isdigit():
+        return None
+    with front.lock:
+        return next((l for l in front.logins.values() if getattr(l, "sso", None) is not None and l.sso.ctx == ctx),
+                    None)
+
+
+Front.login_by_ctx = sso_login_by_ctx
+
+
 def scenario_for(name):
     if name in SCENARIOS:
         return SCENARIOS[name]
@@ -766,6 +1206,10 @@ class Listener:
         entry = {"listener": self.name, "peer": ip, "method": req.method, "path": req.path[:200],
                  "cert_requested": ask_cert, "client_cert": bool(peer_cert)}
         entry.update(xml_summary(req.doc))
+        # Issue 11: which STRAP headers (openconnect cstp.c cstp_common_headers) the request carried; names only.
+        strap = [h for h in ("X-AnyConnect-STRAP-Pubkey", "X-AnyConnect-STRAP-DH-Pubkey") if req.header(h)]
+        if strap:
+            entry["strap_headers"] = strap
         try:
             other = None if kind else next(
                 ((sc.name, r) for sc in SCENARIOS.values() if (r := sc.on_other(front, req, self, conn)) is not None),
@@ -783,6 +1227,7 @@ class Listener:
                     resp = scen.on_init(front, login, req, self, conn)
                 else:
                     resp = scen.on_reply(front, login, req, self, conn)
+                remember_strap_key(front, req, resp)
                 if resp.reply_kind in ("auth-request", "refusal", "client-cert-request"):
                     resp.headers.append(("Set-Cookie", f"webvpncontext={login.id}; path=/; secure"))
             elif kind == "logout":
@@ -817,7 +1262,12 @@ class Listener:
         with front.lock:
             scenario = front.tunnel_scenario.get(cookie, "")
         entry = {"listener": self.name, "peer": ip, "method": "CONNECT", "path": req.path[:200],
-                 "scenario": scenario, "known_cookie": bool(scenario)}
+                 "scenario": scenario, "known_cookie": bool(scenario),
+                 # STRAP (issue 11): whether the CONNECT carries openconnect cstp.c's STRAP headers, and whether
+                 # the Verify signature holds over this TLS connection's channel binding.
+                 "strap_verify": bool(req.header("X-AnyConnect-STRAP-Verify")),
+                 "strap_pubkey": bool(req.header("X-AnyConnect-STRAP-Pubkey")),
+                 "strap_verify_result": strap_verify_result(conn, req, getattr(front, "strap_keys", {}).get(cookie))}
         ctx = ssl.create_default_context(cafile=front.args.ocserv_ca)
         try:
             upstream = ctx.wrap_socket(socket.create_connection((front.args.ocserv_host, front.args.ocserv_port),

@@ -71,6 +71,11 @@ readonly REQUIREMENTS=(
 	ocserv:ocserv ocpasswd:ocserv occtl:ocserv openconnect:openconnect certtool:gnutls-bin
 	nft:nftables ip:iproute2 iperf3:iperf3 ping:iputils-ping oathtool:oathtool openssl:openssl
 	getent:libc-bin timeout:coreutils setsid:util-linux "$VPNC_SCRIPT:vpnc-scripts" tmux:tmux python3:python3
+	# The ASA front's SSO scenarios: sso-external encrypts the token (asa_front.py strap_encrypt) with Debian's
+	# python3-cryptography under /usr/bin/python3; scripts/lab/curl-browser.sh is the tests' external browser;
+	# headless Chromium walks the embedded mode.
+	/usr/bin/python3:python3 /usr/lib/python3/dist-packages/cryptography:python3-cryptography curl:curl
+	chromium:chromium Xvfb:xvfb
 )
 
 missing_packages() {
@@ -98,7 +103,7 @@ cmd_install() {
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ocserv openconnect gnutls-bin nftables vpnc-scripts iperf3 iputils-ping iproute2 oathtool openssl \
-		libc-bin coreutils util-linux ca-certificates tmux python3
+		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium xvfb
 	# Debian's ocserv package starts a system-wide ocserv on port 443 when systemd runs; the lab never uses
 	# it, so switch off the one this install just brought.
 	if [[ $had_ocserv -eq 0 ]] && command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
@@ -620,7 +625,7 @@ start_asa_front() {
 	done
 	log "lab $ID: starting the ASA front on $GW_HOST:$ASA_PORT and $MEMBER_HOST:$ASA_PORT"
 	: >"$STATE/asa-requests.log"
-	setsid ip netns exec "$GW_NS" python3 "$front" \
+	setsid ip netns exec "$GW_NS" /usr/bin/python3 "$front" \
 		--listen "main=$GW_ADDR:$ASA_PORT:$STATE/server-cert.pem:$STATE/server-key.pem" \
 		--listen "member=$MEMBER_ADDR:$ASA_PORT:$STATE/member-cert.pem:$STATE/member-key.pem" \
 		--member-url "https://$MEMBER_HOST:$ASA_PORT" --ocserv-host "$GW_ADDR" --ocserv-port "$PORT" \
