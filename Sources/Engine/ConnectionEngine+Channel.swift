@@ -134,24 +134,16 @@ extension ConnectionEngine {
         }
     }
 
-    /// Request line and headers; the Cookie value and every body are left out (they carry credentials).
+    /// Request line and headers through `HeaderRedaction` (cookies, the DTLS master secret, the post-auth XML and
+    /// every header not known to be harmless never show their values); bodies are never logged (credentials).
     static func logRequest(_ request: HTTPRequest, to logger: Logger) {
         guard logger.logLevel <= .debug else { return }
-        let headers = request.headers.map { field in
-            field.name.lowercased() == "cookie" ? "\(field.name): <\(field.value.split(separator: ";").count) cookie(s) redacted>"
-                : "\(field.name): \(field.value)"
-        }
-        logger.debug("→ \(request.method) \(request.path) [\(headers.joined(separator: " | "))] body \(request.body.count) bytes (not logged)")
+        logger.debug("→ \(request.method) \(GatewayText.printable(request.path)) [\(HeaderRedaction.describe(request.headers.fields))] body \(request.body.count) bytes (not logged)")
     }
 
     static func logResponse(_ response: HTTPResponse, to logger: Logger) {
         guard logger.logLevel <= .debug else { return }
-        let headers = response.headers.map { field in
-            field.name.lowercased() == "set-cookie"
-                ? "\(field.name): \(field.value.split(separator: "=", maxSplits: 1).first ?? "")=<redacted>"
-                : "\(field.name): \(field.value)"
-        }
-        logger.debug("← \(response.status) \(response.reason) [\(headers.joined(separator: " | "))] body \(response.body.count) bytes")
+        logger.debug("← \(response.status) \(GatewayText.printable(response.reason)) [\(HeaderRedaction.describe(response.headers.fields))] body \(response.body.count) bytes (not logged)")
     }
 
     enum ExchangeError: Error {

@@ -189,6 +189,7 @@ extension ConnectionEngine {
             client.close()
             throw .protocolError(.cstp, error.description)
         }
+        for warning in configuration.warnings { emit(.log(warning)) }
         // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
         // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu
