@@ -173,7 +173,7 @@ struct ConnectCommand: AsyncParsableCommand {
             "CONNECT_URL=" + ShellQuote.quote(session.url.description),
             "FINGERPRINT=" + ShellQuote.quote(session.certificate?.pin ?? ""),
         ]
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardStreams.out(lines.joined(separator: "\n") + "\n")
     }
 
     /// TARGET is a saved gateway's name, or a URL; a URL not saved yet is saved under its host name, so its group

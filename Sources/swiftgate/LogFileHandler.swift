@@ -17,8 +17,9 @@ struct LogFileHandler: LogHandler {
     func log(event: LogEvent) {
         let text = "\(Date().formatted(.iso8601)) \(event.level) \(event.message)\n"
         let data = Data(text.utf8)
-        self.file?.write(data)
-        if mirrorToStandardError { FileHandle.standardError.write(data) }
+        // A full disk or a closed stderr drops the line; it never traps (issue 13, item 3).
+        try? self.file?.write(contentsOf: data)
+        if mirrorToStandardError { StandardStreams.err(text) }
     }
 
     /// Opens (creating, mode 0600) `swiftgate.log` in the state directory; logging goes on without it if it cannot.

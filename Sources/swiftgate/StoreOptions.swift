@@ -23,6 +23,6 @@ struct StoreOptions: ParsableArguments {
 extension FileManager {
     /// Writes a line for people on stderr.
     func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardStreams.err(text)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 @main
 struct Swiftgate: AsyncParsableCommand {
@@ -14,4 +15,20 @@ struct Swiftgate: AsyncParsableCommand {
         subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self],
         defaultSubcommand: TUICommand.self
     )
+
+    /// ArgumentParser's own main, after the process is hardened: SIGPIPE ignored (a closed pipe is an error the
+    /// outputs handle, never a death without teardown) and core dumps off (issue 13, items 3 and 14).
+    static func main() async {
+        if let problem = ProcessHardening.apply() { StandardStreams.err("swiftgate: warning: \(problem)\n") }
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -1,9 +1,10 @@
 import Foundation
+import GatewayProtocol
 
 /// Asks one question on the terminal (stderr), with echo off for secrets.
 enum TerminalPrompt {
     static func ask(_ label: String, echo: Bool) -> String? {
-        FileHandle.standardError.write(Data((label.hasSuffix(" ") ? label : label + " ").utf8))
+        StandardStreams.err(GatewayText.printable(label.hasSuffix(" ") ? label : label + " "))
         var saved = termios()
         let hasTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
         if !echo && hasTerminal {
@@ -14,7 +15,7 @@ enum TerminalPrompt {
         defer {
             if !echo && hasTerminal {
                 tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-                FileHandle.standardError.write(Data("\n".utf8))
+                StandardStreams.err("\n")
             }
         }
         return readLine(strippingNewline: true)
