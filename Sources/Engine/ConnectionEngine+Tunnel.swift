@@ -110,16 +110,21 @@ extension ConnectionEngine {
 
         var current = session
         var outcome: Result<SessionEnd, EngineError>
+        var backoff = OutageBackoff()
         while true {
+            let upSince = clock.now
             let end = await runDataPlane(link, tun: tun, settings: settings)
             link.client.close()
             guard end.allowsReconnect, pendingStop == nil else {
                 outcome = .success(SessionEnd(reason: end.description, clean: end.isClean))
                 break
             }
+            // A tunnel that died soon after it came back waits longer each time (issue 13, item 12).
+            let uptime = clock.now - upSince
+            let firstDelay = backoff.delayBeforeReconnect(uptimeSeconds: Double(uptime.components.seconds))
             do {
                 guard let next = try await reconnect(after: end, session: current, previous: link, tun: tun,
-                                                     script: script, settings: settings) else {
+                                                     script: script, settings: settings, firstDelay: firstDelay) else {
                     outcome = .success(SessionEnd(reason: "disconnected by the user while reconnecting", clean: true))
                     break
                 }
@@ -173,10 +178,11 @@ extension ConnectionEngine {
             client.close()
             switch response.status {
             case 401:
+                let words = GatewayText.printable(String((response.headers["X-Reason"] ?? response.reason).prefix(200)))
                 throw .authenticationRefused("cookie rejected: the gateway no longer accepts this session "
-                                             + "(HTTP 401 \(response.reason)); log in again")
+                                             + "(HTTP 401 \(words)); log in again")
             case 503:
-                let reason = response.headers["X-Reason"] ?? response.reason
+                let reason = GatewayText.printable(String((response.headers["X-Reason"] ?? response.reason).prefix(200)))
                 throw .protocolError(.cstp, "the gateway refused the tunnel: \(reason)")
             default:
                 throw .protocolError(.cstp, "unexpected reply to CONNECT: HTTP \(response.status) \(response.reason)")
@@ -206,7 +212,8 @@ extension ConnectionEngine {
         let reporter = DTLSPhaseReporter(emit: { events.yield($0) })
         let configuration = link.configuration
         // `ssl` rekeys are done as a new tunnel, as openconnect's OpenSSL build does (protocol.md §5.2).
-        let rekey = ["ssl", "new-tunnel"].contains(configuration.rekeyMethod ?? "") ? configuration.rekeyTime.map(Double.init) : nil
+        // `X-CSTP-Rekey-Time: 0` is no rekey and a tiny one is raised to a floor (issue 13, item 12).
+        let rekey = configuration.rekeyInterval.map(Double.init)
         let plane = DataPlane(
             tls: link.client, tun: tun, initialBytes: link.remainder, dpd: configuration.dpd,
             keepalive: configuration.keepalive, statsInterval: settings.statsIntervalSeconds,
@@ -234,8 +241,8 @@ extension ConnectionEngine {
     /// CONNECT with the old address, backoff within the reconnect timeout; a refused cookie leads to a fresh
     /// login. Returns nil when the user stopped while waiting.
     private func reconnect(after end: DataPlane.EndReason, session: AuthenticatedSession, previous: CSTPLink,
-                           tun: TunDevice, script: ScriptRunner,
-                           settings: TunnelSettings) async throws(EngineError) -> (link: CSTPLink, session: AuthenticatedSession)? {
+                           tun: TunDevice, script: ScriptRunner, settings: TunnelSettings,
+                           firstDelay: Int = 0) async throws(EngineError) -> (link: CSTPLink, session: AuthenticatedSession)? {
         let started = clock.now
         var schedule = ReconnectSchedule(timeoutSeconds: settings.reconnectTimeoutSeconds)
         var current = session
@@ -243,6 +250,11 @@ extension ConnectionEngine {
         let oldAddresses = [previous.configuration.ipv4Address, previous.configuration.ipv6Address.map {
             String($0.split(separator: "/").first ?? "")
         }].compactMap { $0 }
+        if firstDelay > 0 {
+            emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: 0, nextInSeconds: firstDelay,
+                                      reason: end.description + " (the tunnel had just come back: backing off)")))
+            if await waitUnlessStopped(seconds: firstDelay) { return nil }
+        }
         while true {
             attempt += 1
             emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: attempt, reason: end.description)))
@@ -273,9 +285,14 @@ extension ConnectionEngine {
                 emit(.reconnected(after: end.description, changed: changed))
                 return (link, current)
             } catch {
-                if case .authenticationRefused = error {
+                if case .authenticationRefused(let words) = error {
                     // The cookie is dead (ocserv restarted, session expired): log in again with the saved user and
-                    // group; the front end is asked for the password.
+                    // group; the front end is asked for the password. Once: a cookie refused right after a fresh
+                    // login ends the session (exit 3) with the gateway's words instead of prompting forever.
+                    guard schedule.mayLogInAfterRefusedCookie() else {
+                        throw .authenticationRefused("the gateway refused the session cookie again right after a fresh "
+                                                     + "login: \(words)")
+                    }
                     emit(.log("the gateway refused the session cookie; logging in again"))
                     do {
                         current = try await relogin(current)

@@ -141,6 +141,17 @@ public struct TunnelConfiguration: Sendable, Equatable {
         if let mtu, !(576...65535).contains(mtu) { throw .badValue("X-CSTP-MTU", String(mtu)) }
     }
 
+    /// The shortest rekey interval honoured: anything below is raised to it, so a gateway cannot make the client
+    /// reconnect in a loop (issue 13, item 12).
+    public static let minimumRekeySeconds = 60
+
+    /// Seconds until a new tunnel is due, for the rekey methods done as a new tunnel (`ssl`, `new-tunnel`; protocol.md
+    /// §5.2); nil for none. `X-CSTP-Rekey-Time: 0` means no rekey, not "rekey at once".
+    public var rekeyInterval: Int? {
+        guard let method = rekeyMethod, ["ssl", "new-tunnel"].contains(method), let time = rekeyTime, time > 0 else { return nil }
+        return max(time, Self.minimumRekeySeconds)
+    }
+
     /// The IPv4 netmask as a prefix length, when it is a valid contiguous mask.
     public var ipv4PrefixLength: Int? {
         ipv4Netmask.flatMap(IPv4Network.parseAddress).flatMap(IPv4Network.prefixLength(ofMask:))
