@@ -83,7 +83,7 @@ extension ConnectionEngine {
             emitPhase(.dtls, .skipped, detail: [("reason", .string(settings.offerDTLS ? "the gateway offers no DTLS" : "--no-dtls"))])
         }
 
-        let script = ScriptRunner(path: settings.script)
+        let script = ScriptRunner(path: settings.script, timeoutSeconds: settings.scriptTimeoutSeconds)
         try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
         let tun: TunDevice
         do {
