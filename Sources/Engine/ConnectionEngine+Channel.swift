@@ -63,7 +63,14 @@ extension ConnectionEngine {
             emit(.certificate(report, trusted: report.isValid, decision: "accepted-earlier"))
             return
         }
-        let decision = await frontEnd.decideTrust(TrustQuestion(report: report, pinnedBefore: stored))
+        let question = TrustQuestion(report: report, pinnedBefore: stored)
+        let decision: TrustDecision
+        do {
+            decision = try await ask({ [frontEnd] in await frontEnd.decideTrust(question) }) ?? .cancel
+        } catch {
+            client.close()
+            throw error
+        }
         switch decision {
         case .cancel:
             client.close()

@@ -27,6 +27,9 @@ extension ConnectionEngine {
     public func requestStop(hangup: Bool) -> Bool {
         let mode: DataPlane.StopMode = hangup ? .hangup : .disconnect
         pendingStop = mode
+        // A prompt open now (a password asked again while reconnecting, a trust question) must not hold the stop.
+        openPrompt?.cancel()
+        openPrompt = nil
         if let dataPlane {
             dataPlane.stop(mode)
             return true

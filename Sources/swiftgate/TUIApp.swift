@@ -58,6 +58,7 @@ final class TUIApp {
             }
             if stopRequested.isSet && !quitWhenIdle {
                 quitWhenIdle = true
+                cancelPrompts()  // a dialog open at SIGTERM must not keep the session alive (issue 13, item 13)
                 if let engine { Task { _ = await engine.requestStop(hangup: false) } }
             }
             if quitWhenIdle && engine == nil { return }
