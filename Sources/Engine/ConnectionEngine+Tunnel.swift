@@ -110,6 +110,15 @@ extension ConnectionEngine {
         knownTunMTU = link.tunMTU
         tunnelActive = true
         defer { tunnelActive = false }
+        // What `swiftgate cleanup` needs if this process dies without its teardown (issue 13, item 13).
+        var stateFile: SessionStateFile?
+        if let directory = settings.runtimeDirectory {
+            do {
+                stateFile = try SessionStateFile.create(directory: directory, record: sessionRecord(link, tun: tun, settings: settings))
+            } catch {
+                emit(.log("no session file for a cleanup after a crash: \(error.description)"))
+            }
+        }
 
         var current = session
         var outcome: Result<SessionEnd, EngineError>
@@ -133,6 +142,7 @@ extension ConnectionEngine {
                 }
                 link = next.link
                 current = next.session
+                stateFile?.write(sessionRecord(link, tun: tun, settings: settings))
             } catch {
                 outcome = .failure(error)
                 break
@@ -141,6 +151,7 @@ extension ConnectionEngine {
 
         _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
         tun.close()
+        stateFile?.remove()
         switch outcome {
         case .success(let end):
             emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.reason)))
@@ -348,6 +359,12 @@ extension ConnectionEngine {
             domain: configuration.defaultDomain, banner: configuration.banner)))
         emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
                                   cipher: link.client.cipher)))
+    }
+
+    private func sessionRecord(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) -> SessionRecord {
+        SessionRecord(pid: getpid(), interface: tun.name, script: settings.script,
+                      scriptTimeoutSeconds: settings.scriptTimeoutSeconds,
+                      environment: scriptEnvironment("disconnect", link, device: tun.name), started: Date())
     }
 
     private func scriptEnvironment(_ reason: String, _ link: CSTPLink, device: String?) -> [String: String] {

@@ -19,7 +19,9 @@ public struct TunnelSettings: Sendable, Equatable {
 
     public init(script: String = "/usr/share/vpnc-scripts/vpnc-script", interface: String? = nil, offerDTLS: Bool = true,
                 dtlsMode: DTLSModePreference = .auto, statsIntervalSeconds: Double = 5,
-                reconnectTimeoutSeconds: Int = 300) {
+                reconnectTimeoutSeconds: Int = 300, scriptTimeoutSeconds: Double = 30, runtimeDirectory: String? = nil) {
+        self.scriptTimeoutSeconds = scriptTimeoutSeconds
+        self.runtimeDirectory = runtimeDirectory
         self.script = script
         self.interface = interface
         self.offerDTLS = offerDTLS

@@ -12,7 +12,8 @@ struct Swiftgate: AsyncParsableCommand {
             7 missing privilege.
             """,
         version: "0.1.0",
-        subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self],
+        subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self,
+                      CleanupCommand.self],
         defaultSubcommand: TUICommand.self
     )
 

@@ -181,7 +181,8 @@ final class TUIApp {
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
         self.engine = engine
         model.begin(gateway: gateway.name, url: gateway.url, at: now)
-        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto)
+        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
+                                      runtimeDirectory: RuntimeDirectory.resolve())
         let mailbox = self.mailbox
         let history = HistoryWriter(store: store, gateway: gateway.name, url: gateway.url)
         let logger = options.logger
