@@ -4,39 +4,62 @@ import SecureChannel
 
 /// Opening TLS to the gateway, deciding trust, and HTTP exchanges over it.
 extension ConnectionEngine {
-    /// A new TLS session whose certificate is checked and, if invalid, put to the front end.
+    /// A new TLS session whose certificate is checked and, if invalid, put to the front end. With a client
+    /// certificate, the gateway must be trusted before it is presented (issue 13, item 8): a gateway not trusted yet
+    /// has its handshake stopped before our certificate goes out, the question is put, and a new handshake presents
+    /// it once the answer trusts the gateway. (Verifying inside the handshake, not a first handshake without the
+    /// certificate: a gateway that requires one would fail that handshake, and the prompt shows the same report.)
     func openChannel() async throws(EngineError) -> TLSClient {
         let host = options.url.host, port = options.url.port
-        var configuration = options.tls
-        configuration.identity = identity
-        let tls = configuration
-        let client: TLSClient
-        do {
-            if anchors == nil { anchors = try TrustAnchors(configuration: tls) }
-            let shared = anchors
-            client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
-                try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
+        var attempts = 0
+        while true {
+            attempts += 1
+            var configuration = options.tls
+            configuration.identity = identity
+            if identity != nil { configuration.identityTrust = identityTrust() }
+            let tls = configuration
+            let client: TLSClient
+            do {
+                if anchors == nil { anchors = try TrustAnchors(configuration: tls) }
+                let shared = anchors
+                client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
+                    try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
+                }
+            } catch {
+                switch error {
+                case .trustAnchors: throw .usage(error.description)
+                case .identityWithheld(let report) where attempts == 1:
+                    // Decided now, without a connection; trusted, it joins the pins and the next handshake passes.
+                    try await decideTrust(report, close: {})
+                    lastReport = report
+                    continue
+                case _ where error.isUnreachable: throw .unreachable(error.description)
+                default: throw .protocolError(.tls, error.description)
+                }
             }
-        } catch {
-            switch error {
-            case .trustAnchors: throw .usage(error.description)
-            case _ where error.isUnreachable: throw .unreachable(error.description)
-            default: throw .protocolError(.tls, error.description)
+            if attempts == 1 || !acceptedPins.contains(client.report.pin) {
+                try await decideTrust(client.report, close: { client.close() })
             }
+            channel = client
+            channelUses = 0
+            lastReport = client.report
+            return client
         }
-        try await decideTrust(client)
-        channel = client
-        channelUses = 0
-        lastReport = client.report
-        return client
     }
 
-    private func decideTrust(_ client: TLSClient) async throws(EngineError) {
-        let report = client.report
+    /// The pins and rule `IdentityTrust` checks during the handshake: the same as `decideTrust` would pass
+    /// without asking.
+    private func identityTrust() -> IdentityTrust {
+        if !options.serverPins.isEmpty { return IdentityTrust(pins: options.serverPins, acceptValid: false) }
+        let stored = storedPins("\(options.url.host):\(options.url.port)").map(\.pin)
+        return IdentityTrust(pins: stored + acceptedPins.sorted(), acceptValid: stored.isEmpty)
+    }
+
+    private func decideTrust(_ report: CertificateReport, close: () -> Void) async throws(EngineError) {
         if !options.serverPins.isEmpty {
             // Explicit pins replace the trust store (openconnect's --servercert implies --no-system-trust).
             guard options.serverPins.contains(where: report.matches(pin:)) else {
-                client.close()
+                close()
                 emit(.certificate(report, trusted: false, decision: "refused"))
                 throw .certificateUntrusted(report, why: "it does not match the pin given with --servercert")
             }
@@ -68,12 +91,12 @@ extension ConnectionEngine {
         do {
             decision = try await ask({ [frontEnd] in await frontEnd.decideTrust(question) }) ?? .cancel
         } catch {
-            client.close()
+            close()
             throw error
         }
         switch decision {
         case .cancel:
-            client.close()
+            close()
             emit(.certificate(report, trusted: false, decision: "refused"))
             if !stored.isEmpty {
                 throw .certificateUntrusted(report, why: "it is not the certificate pinned for \(hostPort) "

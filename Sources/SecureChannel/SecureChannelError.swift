@@ -1,4 +1,6 @@
 /// Failures below the HTTP layer: name resolution, TCP, TLS. Each says what to check.
+import GatewayProtocol
+
 public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConvertible {
     case resolve(host: String, reason: String)
     case connect(host: String, port: Int, reasons: [String])
@@ -8,6 +10,9 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
     case trustAnchors(path: String, reason: String)
     case system(String, errno: Int32)
     case identity(String)
+    /// The handshake was stopped before the client certificate went out: the gateway's certificate is not
+    /// trusted yet (issue 13, item 8). The report is what it presented.
+    case identityWithheld(CertificateReport)
 
     public var description: String {
         switch self {
@@ -21,6 +26,8 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
         case .trustAnchors(let path, let reason): return "cannot load trust anchors from \(path): \(reason)"
         case .system(let call, let code): return "\(call) failed: \(SystemErrno.describe(code))"
         case .identity(let text): return "client certificate: \(text)"
+        case .identityWithheld(let report):
+            return "the client certificate was not sent to \(report.host):\(report.port): its certificate is not trusted yet"
         }
     }
 
