@@ -215,7 +215,7 @@ extension ConnectionEngine {
         let cstpMTU = configuration.mtu ?? mtus.mtu
         let baseMTU = configuration.baseMTU ?? mtus.base
         let linkMTU = baseMTU - (client.isIPv6 ? 40 : 20) - 8
-        let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU) : nil
+        let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU, offered: settings.dtlsMode) : nil
         let tunMTU = dtls == nil ? cstpMTU : min(cstpMTU, configuration.dtls.mtu ?? linkMTU - 82)
         return CSTPLink(client: client, configuration: configuration, remainder: exchange.remainder, dtls: dtls,
                         cstpMTU: cstpMTU, tunMTU: tunMTU, baseMTU: baseMTU)
@@ -374,10 +374,10 @@ extension ConnectionEngine {
 
     /// The DTLS mode the gateway chose, with its keys; nil (and a log line) when there is none or it is unusable.
     private func dtlsSetup(_ configuration: TunnelConfiguration, client: TLSClient, masterSecret: [UInt8]?,
-                           linkMTU: Int) -> DTLSSetup? {
+                           linkMTU: Int, offered: DTLSModePreference) -> DTLSSetup? {
         let plan: DTLSPlan?
         do {
-            plan = try DTLSPlan.from(configuration.dtls)
+            plan = try DTLSPlan.from(configuration.dtls, offered: offered)
         } catch {
             emit(.log(error.description))
             return nil
