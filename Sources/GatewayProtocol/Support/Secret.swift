@@ -8,31 +8,29 @@
 /// a freed password does not linger in the heap. (The `String` that `reveal()` returns, and the one it was made
 /// from, are Swift strings and are not wiped: keep them short-lived.)
 public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The buffer; immutable after init, hence safe to share.
+    /// The buffer; not changed after init until `deinit` wipes it, hence safe to share.
     final class Storage: @unchecked Sendable {
-        let bytes: UnsafeMutableBufferPointer<UInt8>
+        private(set) var bytes: [UInt8]
 
-        init(_ value: String) {
-            let utf8 = value.utf8
-            bytes = .allocate(capacity: max(1, utf8.count))
-            _ = bytes.initialize(from: utf8)
-            count = utf8.count
-        }
+        init(_ value: String) { bytes = Array(value.utf8) }
 
-        let count: Int
+        var count: Int { bytes.count }
 
         deinit {
-            Storage.wipe(bytes)
-            bytes.deallocate()
+            bytes.withUnsafeMutableBufferPointer { Storage.wipe($0) }
         }
 
-        /// Zeroes a buffer; kept out of line and unoptimised so the stores are not dropped as dead.
-        @inline(never) @_optimize(none)
+        /// Zeroes a buffer; kept out of line so the stores are not dropped as dead.
+        @inline(never)
         static func wipe(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
-            for index in buffer.indices { buffer[index] = 0 }
+            guard let base = buffer.baseAddress else { return }
+            // Through a volatile-like opaque pointer write per byte: the optimiser cannot prove the memory dead.
+            for index in 0..<buffer.count { (base + index).pointee = 0 }
         }
 
-        var string: String { String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<count]), as: UTF8.self) }
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+
+        func wipeForTesting() { bytes.withUnsafeMutableBufferPointer { Storage.wipe($0) } }
     }
 
     let storage: Storage
@@ -46,8 +44,6 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
 
     public static func == (lhs: Secret, rhs: Secret) -> Bool {
         lhs.storage === rhs.storage
-            || (lhs.storage.count == rhs.storage.count
-                && UnsafeBufferPointer(rebasing: lhs.storage.bytes[0..<lhs.storage.count])
-                    .elementsEqual(UnsafeBufferPointer(rebasing: rhs.storage.bytes[0..<rhs.storage.count])))
+            || lhs.storage.bytes == rhs.storage.bytes
     }
 }
