@@ -60,7 +60,12 @@ for target in $targets; do
 		mkdir -p "$committed/$target" "$scratch/small/$target"
 		find "$corpus" -type f -size -4097c -exec cp -n {} "$scratch/small/$target"/ \;
 		SWIFT_BACKTRACE=enable=no SWIFTGATE_FUZZ_TARGET=$target "$binary" -merge=1 -max_len=4096 \
-			"$committed/$target" "$scratch/small/$target" 2>>"$scratch/$target.log" || true
+			-artifact_prefix="$crashes/" "$committed/$target" "$scratch/small/$target" 2>>"$scratch/$target.log" || true
+		# Small stays small: at most 40 files a target (the smallest of the new ones go first).
+		extra=$(($(find "$committed/$target" -type f | wc -l) - 40))
+		if ((extra > 0)); then
+			git ls-files --others --exclude-standard "$committed/$target" | xargs -r ls -S | head -n "$extra" | xargs -r rm -f
+		fi
 		echo "fuzz: $target corpus now $(find "$committed/$target" -type f | wc -l) files in $committed/$target" >&2
 	fi
 done
