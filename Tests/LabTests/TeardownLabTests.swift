@@ -72,4 +72,36 @@ final class TeardownLabTests: LabTestCase {
         let routes = try lab.client(["ip", "route"], timeout: 30)
         XCTAssertFalse(routes.stdout.contains("198.19.0.0"), "no route left: \(routes.stdout)")
     }
+
+    /// A session killed with SIGKILL leaves its state file; the next connect says so, and `swiftgate cleanup`
+    /// runs the vpnc-script's `disconnect` with the saved environment, once (issue 13, item 13).
+    func testCleanupAfterACrash() throws {
+        let lab = try start()
+        let (script, dump) = try Self.wrapperScript(in: lab.stateDirectory)
+        let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
+                                  "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--no-dtls",
+                                  "--script", script, "--events", "json"], stdin: "secret\n")
+        try session.waitForOutput(#""event":"connected""#, timeout: 30)
+        XCTAssertTrue(try pingEventually(lab))
+        let files = try FileManager.default.contentsOfDirectory(atPath: lab.runtimeDirectory).filter { $0.hasPrefix("session-") }
+        XCTAssertEqual(files.count, 1, "a session file while connected")
+        session.signal(SIGKILL)
+        _ = try session.wait(timeout: 20)
+        XCTAssertFalse(try String(contentsOfFile: dump, encoding: .utf8).contains("=== reason=disconnect"),
+                       "no teardown ran")
+
+        let next = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice",
+                                      "--passwd-on-stdin", "--no-dtls", "--script", "/bin/false"], stdin: "wrong\n")
+        XCTAssertTrue(next.stderr.contains("ended without its teardown") && next.stderr.contains("swiftgate cleanup"),
+                      next.stderr)
+
+        let cleanup = try lab.swiftgate(["cleanup"])
+        XCTAssertEqual(cleanup.exitCode, 0, cleanup.allOutput)
+        XCTAssertTrue(cleanup.stdout.contains("disconnect"), cleanup.stdout)
+        let runs = try String(contentsOfFile: dump, encoding: .utf8)
+        XCTAssertTrue(runs.contains("=== reason=disconnect"), "the saved disconnect ran")
+        let routes = try lab.client(["ip", "route"], timeout: 30)
+        XCTAssertFalse(routes.stdout.contains("198.19.0.0"), "no route left: \(routes.stdout)")
+        XCTAssertTrue(try lab.swiftgate(["cleanup"]).stdout.contains("Nothing to clean up"), "once only")
+    }
 }
