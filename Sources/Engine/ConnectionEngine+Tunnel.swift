@@ -133,7 +133,9 @@ extension ConnectionEngine {
             }
             // A tunnel that died soon after it came back waits longer each time (issue 13, item 12).
             let uptime = clock.now - upSince
-            let firstDelay = backoff.delayBeforeReconnect(uptimeSeconds: Double(uptime.components.seconds))
+            // (A rekey or a SIGUSR2 is planned, not an outage: no backoff.)
+            let planned = end == .rekeyDue || end == .reconnectRequested
+            let firstDelay = planned ? 0 : backoff.delayBeforeReconnect(uptimeSeconds: Double(uptime.components.seconds))
             do {
                 guard let next = try await reconnect(after: end, session: current, previous: link, tun: tun,
                                                      script: script, settings: settings, firstDelay: firstDelay) else {

@@ -51,10 +51,11 @@ struct ScriptRunner: Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // Its own group (so a timeout can end everything it started), and default signal handling: it must not
-        // inherit the SIGPIPE we ignore.
+        // inherit the SIGPIPE we ignore, nor the stop signals we take through dispatch sources (ignored here), or
+        // the timeout's SIGTERM would not reach it.
         var defaults = sigset_t()
         sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
+        for number in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGUSR2] { sigaddset(&defaults, number) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
         posix_spawnattr_setpgroup(&attributes, 0)

@@ -13,7 +13,8 @@ final class SessionPolicyTests: XCTestCase {
     }
 
     func testATinyRekeyTimeIsRaisedToTheFloor() throws {
-        XCTAssertEqual(try rekey("1"), 60)
+        XCTAssertEqual(try rekey("1"), TunnelConfiguration.minimumRekeySeconds)
+        XCTAssertEqual(TunnelConfiguration.minimumRekeySeconds, 20)
         XCTAssertEqual(try rekey("3600"), 3600)
         XCTAssertEqual(try rekey("3600", method: "ssl"), 3600)
         XCTAssertNil(try rekey("3600", method: "none"))

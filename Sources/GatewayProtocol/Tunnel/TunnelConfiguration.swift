@@ -142,8 +142,8 @@ public struct TunnelConfiguration: Sendable, Equatable {
     }
 
     /// The shortest rekey interval honoured: anything below is raised to it, so a gateway cannot make the client
-    /// reconnect in a loop (issue 13, item 12).
-    public static let minimumRekeySeconds = 60
+    /// reconnect in a loop (issue 13, item 12). (ocserv accepts any rekey-time; its default is two days.)
+    public static let minimumRekeySeconds = 20
 
     /// Seconds until a new tunnel is due, for the rekey methods done as a new tunnel (`ssl`, `new-tunnel`; protocol.md
     /// §5.2); nil for none. `X-CSTP-Rekey-Time: 0` means no rekey, not "rekey at once".
