@@ -168,7 +168,7 @@ extension ConnectionEngine {
     /// every header not known to be harmless never show their values); bodies are never logged (credentials).
     static func logRequest(_ request: HTTPRequest, to logger: Logger) {
         guard logger.logLevel <= .debug else { return }
-        logger.debug("→ \(request.method) \(GatewayText.printable(request.path)) [\(HeaderRedaction.describe(request.headers.fields))] body \(request.body.count) bytes (not logged)")
+        logger.debug("→ \(request.method) \(HeaderRedaction.path(request.path)) [\(HeaderRedaction.describe(request.headers.fields))] body \(request.body.count) bytes (not logged)")
     }
 
     static func logResponse(_ response: HTTPResponse, to logger: Logger) {

@@ -58,6 +58,13 @@ final class LogRedactionTests: XCTestCase {
         XCTAssertTrue(text.contains("X-CSTP-Address: 10.1.2.3"), text)
     }
 
+    func testAQueryStringInThePathIsNotLogged() {
+        let (log, lines) = logger()
+        ConnectionEngine.logRequest(HTTPRequest(method: "GET", path: "/+CSCOE+/saml/sp/acs?sso-token=SSO-TOKEN-9"), to: log)
+        XCTAssertFalse(lines.all.contains("SSO-TOKEN-9"), lines.all)
+        XCTAssertTrue(lines.all.contains("/+CSCOE+/saml/sp/acs?<"), lines.all)
+    }
+
     func testThePostAuthXMLNeverReachesTheScriptEnvironment() throws {
         let configuration = try TunnelConfiguration(headers: HTTPHeaders([
             ("X-CSTP-Address", "10.1.2.3"), ("X-CSTP-Post-Auth-XML", "<session-token>TOKEN-1</session-token>"),

@@ -50,4 +50,11 @@ public enum HeaderRedaction {
     public static func describe(_ headers: [(name: String, value: String)]) -> String {
         headers.map { line(name: $0.name, value: $0.value) }.joined(separator: " | ")
     }
+
+    /// A request path as a log shows it: the query string (an SSO or SAML step may carry a token there) by its
+    /// length only.
+    public static func path(_ path: String) -> String {
+        guard let mark = path.firstIndex(of: "?") else { return GatewayText.printable(path) }
+        return GatewayText.printable(String(path[..<mark])) + "?<\(path[path.index(after: mark)...].utf8.count) bytes, not logged>"
+    }
 }
