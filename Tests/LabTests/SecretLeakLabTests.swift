@@ -7,10 +7,11 @@ final class SecretLeakLabTests: LabTestCase {
 
 
 
-    /// Every file Swiftgate wrote for this lab (XDG data and state directories).
+    /// Every file Swiftgate wrote for this lab (XDG data and state directories, the runtime directory's locks and
+    /// session files).
     private func writtenFiles(_ lab: LabGateway) -> [String: Data] {
         var files: [String: Data] = [:]
-        for root in [lab.stateDirectory + "/xdg-data", lab.stateDirectory + "/xdg-state"] {
+        for root in [lab.stateDirectory + "/xdg-data", lab.stateDirectory + "/xdg-state", lab.runtimeDirectory] {
             guard let walker = FileManager.default.enumerator(atPath: root) else { continue }
             for case let relative as String in walker {
                 let path = root + "/" + relative
