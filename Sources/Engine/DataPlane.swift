@@ -351,7 +351,9 @@ final class DataPlane: @unchecked Sendable {
             case .dpdResponse?, .keepalive?:
                 break
             case .disconnect?:
-                let text = frame.payload.count > 1 ? String(decoding: frame.payload.dropFirst(), as: UTF8.self) : ""
+                // The gateway's words, bounded and without control characters (issue 13, item 6).
+                let text = frame.payload.count > 1
+                    ? GatewayText.printable(String(decoding: frame.payload.dropFirst().prefix(200), as: UTF8.self)) : ""
                 return .serverDisconnect(text.isEmpty ? "no reason given" : text)
             case .terminate?:
                 return .serverTerminate
