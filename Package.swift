@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Pure protocol: no sockets, no clock, no C.
         .target(name: "GatewayProtocol", swiftSettings: strict),
@@ -40,13 +41,15 @@ let package = Package(
             swiftSettings: strict
         ),
         // Screen model with no curses.
-        .target(name: "TUI", dependencies: ["Engine"], swiftSettings: strict),
+        .target(name: "TUI", dependencies: ["Engine", "QRCode"], swiftSettings: strict),
+        // QR codes (libqrencode) for a login URL to open on a phone or another machine.
+        .target(name: "QRCode", dependencies: ["CQRencode"], swiftSettings: strict),
         // The only importer of ncurses.
         .target(name: "Terminal", dependencies: ["TUI", "CNcursesw"], swiftSettings: strict),
         .executableTarget(
             name: "swiftgate",
             dependencies: [
-                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal",
+                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -57,10 +60,11 @@ let package = Package(
         .executableTarget(name: "SwiftgateFuzz", dependencies: ["GatewayProtocol"], swiftSettings: strict),
 
         .testTarget(name: "GatewayProtocolTests", dependencies: ["GatewayProtocol"], resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol"], swiftSettings: strict),
+        .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

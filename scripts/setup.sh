@@ -5,7 +5,7 @@ set -euo pipefail
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 here=$(cd "$(dirname "$0")" && pwd)
 
-build_packages=(pkg-config libssl-dev libncursesw5-dev libsqlite3-dev)
+build_packages=(pkg-config libssl-dev libncursesw5-dev libsqlite3-dev libqrencode-dev)
 missing=()
 for pkg in "${build_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -16,6 +16,11 @@ public struct ConnectOptions: Sendable {
     public var clientCertificate: String?
     public var clientKey: String?
     public var store: (any SessionStore)?
+    /// How long a login reply may take to start: a RADIUS push or a Duo approval holds the password POST until
+    /// the person approves on a phone (issue 10). `--auth-timeout`, or the profile's AuthenticationTimeout.
+    public var authTimeoutSeconds = 300
+    /// `group` is the saved default group: a value this gateway offered before, sent in the first init.
+    public var groupIsSavedValue = false
     /// Where the engine tells its story at debug level (HTTP exchanges, with every credential redacted).
     public var logger = Logger(label: "swiftgate.engine")
 

@@ -1,6 +1,7 @@
 import GatewayProtocol
 import Logging
 import SecureChannel
+import Store
 
 /// Opening TLS to the gateway, deciding trust, and HTTP exchanges over it.
 extension ConnectionEngine {
@@ -10,13 +11,13 @@ extension ConnectionEngine {
     /// it once the answer trusts the gateway. (Verifying inside the handshake, not a first handshake without the
     /// certificate: a gateway that requires one would fail that handshake, and the prompt shows the same report.)
     func openChannel() async throws(EngineError) -> TLSClient {
-        let host = options.url.host, port = options.url.port
+        let host = gateway.host, port = gateway.port
         var attempts = 0
         while true {
             attempts += 1
             var configuration = options.tls
             configuration.identity = identity
-            if identity != nil { configuration.identityTrust = identityTrust() }
+            if identity != nil { configuration.identityTrust = identityTrust(host: host, port: port) }
             let tls = configuration
             let client: TLSClient
             do {
@@ -47,12 +48,18 @@ extension ConnectionEngine {
         }
     }
 
-    /// The pins and rule `IdentityTrust` checks during the handshake: the same as `decideTrust` would pass
-    /// without asking.
-    private func identityTrust() -> IdentityTrust {
+    /// What `IdentityTrust` checks during the handshake: what `decideTrust` would pass without asking
+    /// (`TrustPolicy`), from the pins known now; a pin store that cannot be read trusts nothing.
+    private func identityTrust(host: String, port: Int) -> IdentityTrust {
         if !options.serverPins.isEmpty { return IdentityTrust(pins: options.serverPins, acceptValid: false) }
-        let stored = storedPins("\(options.url.host):\(options.url.port)").map(\.pin)
-        return IdentityTrust(pins: stored + acceptedPins.sorted(), acceptValid: stored.isEmpty)
+        guard let stored = try? options.store?.trustedPins(hostPort: HostPortKey.make(host: host, port: port)) ?? [] else {
+            return IdentityTrust { _ in false }
+        }
+        let accepted = acceptedPins
+        return IdentityTrust { report in
+            if case .ask = TrustPolicy.verdict(report: report, stored: stored, acceptedPins: accepted) { return false }
+            return true
+        }
     }
 
     private func decideTrust(_ report: CertificateReport, close: () -> Void) async throws(EngineError) {
@@ -66,9 +73,21 @@ extension ConnectionEngine {
             emit(.certificate(report, trusted: report.isValid, decision: "pinned"))
             return
         }
-        let hostPort = "\(report.host):\(report.port)"
-        let stored = storedPins(hostPort)
-        if let match = stored.first(where: { report.matches(pin: $0.pin) }) {
+        // One spelling per gateway (issue 13, item 10): `VPN.example.com.` shares the pins of `vpn.example.com`.
+        let hostPort = HostPortKey.make(host: report.host, port: report.port)
+        let stored: [StoredPin]
+        do {
+            stored = try options.store?.trustedPins(hostPort: hostPort) ?? []
+        } catch {
+            // Fail closed: without the pins, a valid certificate could pass where a pin should refuse it.
+            close()
+            emit(.certificate(report, trusted: false, decision: "refused"))
+            throw .certificateUntrusted(report, why: "the pins saved for \(hostPort) cannot be read (\(error)); "
+                                        + "refusing rather than deciding without them. Fix or move the database "
+                                        + "(swiftgate trust list), or connect with --servercert")
+        }
+        switch TrustPolicy.verdict(report: report, stored: stored, acceptedPins: acceptedPins) {
+        case .storedPin(let match):
             if report.isValid {
                 if match.warning { updateStore { try $0.clearTrustWarning(hostPort: hostPort, pin: match.pin) } }
                 emit(.certificate(report, trusted: true, decision: "valid"))
@@ -77,14 +96,20 @@ extension ConnectionEngine {
                 emit(.certificate(report, trusted: false, decision: "stored-pin"))
             }
             return
-        }
-        if report.isValid && stored.isEmpty {
+        case .valid:
             emit(.certificate(report, trusted: true, decision: "valid"))
             return
-        }
-        if acceptedPins.contains(report.pin) {
+        case .warningsResolved(let old):
+            updateStore { try $0.forgetTrust(hostPort: hostPort) }
+            emit(.certificate(report, trusted: true, decision: "warning-cleared"))
+            emit(.log("the certificate of \(hostPort) validates now: the \(old.count) pin(s) accepted despite errors "
+                      + "are forgotten and it no longer warns (was: \(old.map(\.pin).joined(separator: ", ")))"))
+            return
+        case .acceptedEarlier:
             emit(.certificate(report, trusted: report.isValid, decision: "accepted-earlier"))
             return
+        case .ask:
+            break
         }
         let question = TrustQuestion(report: report, pinnedBefore: stored)
         let decision: TrustDecision
@@ -105,21 +130,13 @@ extension ConnectionEngine {
             throw .certificateUntrusted(report, why: report.reasons.joined(separator: "; "))
         case .once:
             acceptedPins.insert(report.pin)
+            // A gateway trusted only for now may not leave anything behind (issue 13, item 1).
+            acceptedOnce = true
             emit(.certificate(report, trusted: report.isValid, decision: "once"))
         case .always:
             acceptedPins.insert(report.pin)
             updateStore { try $0.storeTrust(StoredPin(report), hostPort: hostPort) }
             emit(.certificate(report, trusted: report.isValid, decision: "always"))
-        }
-    }
-
-    private func storedPins(_ hostPort: String) -> [StoredPin] {
-        guard let store = options.store else { return [] }
-        do {
-            return try store.trustedPins(hostPort: hostPort)
-        } catch {
-            emit(.log("cannot read trusted pins: \(error)"))
-            return []
         }
     }
 
@@ -133,9 +150,21 @@ extension ConnectionEngine {
         }
     }
 
+    /// Points the auth connection at `url`'s gateway: a redirect or form action to another host (a cluster
+    /// member) means a new TLS session there, with its own trust decision (openconnect http.c `handle_redirect`).
+    func follow(_ url: GatewayURL) async throws(EngineError) {
+        guard !url.sameGateway(as: gateway) else { return }
+        emit(.log("the gateway sent the login to \(url.hostHeader)"))
+        channel?.close()
+        channel = nil
+        gateway = url
+    }
+
     /// One HTTP request and its response on the auth connection. A kept-alive connection the gateway closed
-    /// meanwhile is reopened once (with the certificate checked again).
-    func exchange(_ request: HTTPRequest) async throws(EngineError) -> HTTPResponse {
+    /// meanwhile is reopened once (with the certificate checked again). With `firstByteTimeout` the gateway may
+    /// take that long to start its answer (a push approval), with `waiting` events meanwhile and a stop request
+    /// ending the wait.
+    func exchange(_ request: HTTPRequest, firstByteTimeout: Int? = nil) async throws(EngineError) -> HTTPResponse {
         var attempt = 0
         while true {
             attempt += 1
@@ -146,8 +175,16 @@ extension ConnectionEngine {
             Self.logRequest(request, to: options.logger)
             do {
                 let deadline = options.tls.responseDeadlineSeconds
+                let continuation = self.continuation
+                let phase = phases.current ?? .userAuth
+                let patience = firstByteTimeout.map { timeout in
+                    Patience(timeoutSeconds: timeout, ioTimeoutSeconds: options.tls.ioTimeoutSeconds,
+                             cancellation: cancellation) { elapsed in
+                        continuation.yield(.waiting(phase, elapsed: elapsed, timeout: timeout))
+                    }
+                }
                 let response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
-                    try Self.roundTrip(client, request, deadlineSeconds: deadline).response
+                    try Self.roundTrip(client, request, deadlineSeconds: deadline, patience: patience).response
                 }
                 Self.logResponse(response, to: options.logger)
                 if response.closesConnection {
@@ -159,6 +196,7 @@ extension ConnectionEngine {
                 client.close()
                 channel = nil
                 if case .closedBeforeResponse = error, reused, attempt == 1 { continue }
+                if case .cancelled(let why) = error { throw .cancelled(why) }
                 throw error.engineError(phase: phases.current ?? .userAuth)
             }
         }
@@ -180,6 +218,9 @@ extension ConnectionEngine {
         case channel(SecureChannelError)
         case http(HTTPParseError)
         case closedBeforeResponse
+        case cancelled(String)
+        /// The gateway held a login reply longer than the auth timeout: reachable, but no answer.
+        case loginTimedOut(Int)
 
         func engineError(phase: PhaseID) -> EngineError {
             switch self {
@@ -187,18 +228,28 @@ extension ConnectionEngine {
             case .channel(let error): return .protocolError(phase, error.description)
             case .http(let error): return .protocolError(phase, error.description)
             case .closedBeforeResponse: return .protocolError(phase, "the gateway closed the connection without answering")
+            case .cancelled(let why): return .cancelled(why)
+            case .loginTimedOut(let seconds):
+                return .failed(phase, "the gateway did not answer the login within \(seconds) s (was a push approval "
+                               + "or a one-time code expected? --auth-timeout gives it longer)")
             }
         }
     }
 
     /// Sends a request and reads its response; bytes after it (the CSTP stream after CONNECT) come back too.
-    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest, deadlineSeconds: Int) throws(ExchangeError)
-        -> (response: HTTPResponse, remainder: [UInt8]) {
+    static func roundTrip(_ client: TLSClient, _ request: HTTPRequest, deadlineSeconds: Int,
+                          patience: Patience? = nil) throws(ExchangeError) -> (response: HTTPResponse, remainder: [UInt8]) {
         var parser = HTTPResponseParser(limits: .standard, requestMethod: request.method)
         var received = 0
-        let deadline = ContinuousClock.now + .seconds(deadlineSeconds)
+        let start = ContinuousClock.now
+        var deadline = start + .seconds(deadlineSeconds)
         do {
             try client.write(request.serialized())
+            if let patience {
+                // Short reads until the first byte, so a stop request is seen within a second.
+                try waitForFirstByte(client, patience: patience, since: start)
+                deadline = ContinuousClock.now + .seconds(deadlineSeconds)
+            }
             while true {
                 let bytes = try client.read()
                 if bytes.isEmpty {
@@ -215,12 +266,47 @@ extension ConnectionEngine {
         } catch let error as ExchangeError {
             throw error
         } catch let error as SecureChannelError {
+            if case .timedOut = error, received == 0, let patience { throw .loginTimedOut(patience.timeoutSeconds) }
             if case .closed = error, received == 0 { throw .closedBeforeResponse }
             throw .channel(error)
         } catch let error as HTTPParseError {
             throw .http(error)
         } catch {
             throw .channel(.tls(String(describing: error)))
+        }
+    }
+}
+
+/// How long a held login reply may take, and how the wait is reported and cancelled.
+struct Patience: Sendable {
+    let timeoutSeconds: Int
+    let ioTimeoutSeconds: Int
+    let cancellation: CancellationFlag
+    let onWait: @Sendable (Int) -> Void
+}
+
+extension ConnectionEngine {
+    /// Polls the connection for the reply's first byte in one-second reads, reporting the wait after 2 s and
+    /// then every 5 s, until `patience.timeoutSeconds`; the byte itself stays in OpenSSL's buffer for the reader.
+    static func waitForFirstByte(_ client: TLSClient, patience: Patience, since start: ContinuousClock.Instant)
+        throws(ExchangeError) {
+        TCPConnector.setTimeouts(client.descriptor, seconds: 1)
+        defer { TCPConnector.setTimeouts(client.descriptor, seconds: patience.ioTimeoutSeconds) }
+        var reported = 0
+        while true {
+            if let why = patience.cancellation.cancelled { throw .cancelled(why) }
+            let elapsed = Int((ContinuousClock.now - start).components.seconds)
+            if elapsed >= patience.timeoutSeconds { throw .loginTimedOut(patience.timeoutSeconds) }
+            if elapsed >= 2 && (reported == 0 || elapsed - reported >= 5) {
+                reported = elapsed
+                patience.onWait(elapsed)
+            }
+            do {
+                if try client.waitReadable() { return }
+            } catch {
+                if case .closed = error { throw .closedBeforeResponse }
+                throw .channel(error)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import GatewayProtocol
 import SecureChannel
+import Store
 
 /// Phase 4 (DESIGN.md §1): the gateway's profile, fetched over a new TLS session when missing or changed.
 /// Core packages are listed, never downloaded or run.
@@ -10,16 +11,23 @@ extension ConnectionEngine {
         if !session.result.corePackages.isEmpty {
             detail.append(("core_packages_ignored", .list(session.result.corePackages.map { .string($0.uri) })))
         }
-        guard let manifest = session.result.profiles.first(where: { $0.type == "profile" || $0.type.isEmpty }) else {
+        let modules = ManifestFile.moduleProfiles(in: session.result.profiles)
+        if !modules.isEmpty {
+            detail.append(("module_profiles_skipped", .list(modules.map {
+                .object([("service_type", .string($0.serviceType ?? "")), ("uri", .string($0.uri))])
+            })))
+        }
+        guard let manifest = ManifestFile.vpnProfile(in: session.result.profiles) else {
             emitPhase(.download, .skipped, detail: detail + [("reason", "the gateway names no profile")])
             return
         }
-        let key = options.gatewayName ?? "\(options.url.host):\(options.url.port)"
+        // Per gateway, not per saved name: a second entry for the same host:port sees it (issue 13, item 16).
+        let key = HostPortKey.make(host: options.url.host, port: options.url.port)
         let expected = manifest.hash?.uppercased()
         detail.append(("uri", .string(manifest.uri)))
         let stored: String?
         do {
-            stored = try options.store?.profileSHA1(gateway: key)
+            stored = try options.store?.profileSHA1(hostPort: key)
         } catch {
             stored = nil
             emit(.log("cannot read the stored profile: \(error)"))
@@ -34,7 +42,7 @@ extension ConnectionEngine {
         channel = nil
         defer { client.close() }
         var headers = HTTPHeaders()
-        headers.add("Host", options.url.hostHeader)
+        headers.add("Host", session.url.hostHeader)
         headers.add("User-Agent", options.userAgent)
         headers.add("Cookie", "webvpn=\(session.result.cookie.reveal())")
         headers.add("Accept", "*/*")
@@ -68,11 +76,54 @@ extension ConnectionEngine {
             throw .protocolError(.download, "the profile \(manifest.uri): \(error)")
         }
         let xml = String(decoding: response.body, as: UTF8.self)
-        updateStore { try $0.saveProfile(gateway: key, uri: manifest.uri, sha1: sha1, xml: xml, hosts: profile.hosts) }
+        let saved: EventValue
+        if acceptedOnce {
+            saved = .string("no: the certificate was accepted once")
+            if !profile.hosts.isEmpty {
+                emit(.log("the profile of \(key) lists \(profile.hosts.count) gateway(s); none saved, because its "
+                          + "certificate was accepted only once"))
+            }
+        } else if let store = options.store {
+            do {
+                let changes = try store.saveProfile(hostPort: key, uri: manifest.uri, sha1: sha1, xml: xml,
+                                                    hosts: profile.hosts)
+                saved = Self.describe(changes)
+                if let sentence = Self.sentence(changes, origin: key) { emit(.log(sentence)) }
+            } catch {
+                saved = .string("no: \(error)")
+                emit(.log("could not save to the store: \(error)"))
+            }
+        } else {
+            saved = .string("no: no store")
+        }
         emitPhase(.download, .done, detail: detail + [
             ("sha1", .string(sha1)), ("bytes", .int(response.body.count)),
             ("replaced", .bool(stored != nil)),
             ("hosts", .list(profile.hosts.map { .object([("name", .string($0.name)), ("url", .string($0.url))]) })),
+            ("saved", saved),
         ])
+    }
+
+    static func describe(_ changes: ProfileEntryChanges) -> EventValue {
+        .object([
+            ("added", .list(changes.added.map(EventValue.string))),
+            ("changed", .list(changes.changed.map(EventValue.string))),
+            ("removed", .list(changes.removed.map(EventValue.string))),
+            ("refused", .list(changes.refused.map { .object([("name", .string($0.name)), ("reason", .string($0.reason))]) })),
+        ])
+    }
+
+    /// What a profile did to the saved gateways, for people (the log pane, text events); nil when nothing.
+    static func sentence(_ changes: ProfileEntryChanges, origin: String) -> String? {
+        guard !changes.isEmpty else { return nil }
+        func names(_ list: [String]) -> String { list.map { "'\($0)'" }.joined(separator: ", ") }
+        var parts: [String] = []
+        if !changes.added.isEmpty { parts.append("added \(names(changes.added))") }
+        if !changes.changed.isEmpty { parts.append("changed the address of \(names(changes.changed))") }
+        if !changes.removed.isEmpty { parts.append("removed \(names(changes.removed))") }
+        if !changes.refused.isEmpty {
+            parts.append("refused " + changes.refused.map { "'\($0.name)' (\($0.reason))" }.joined(separator: ", "))
+        }
+        return "the profile of \(origin) " + parts.joined(separator: "; ")
     }
 }

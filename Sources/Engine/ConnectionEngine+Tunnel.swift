@@ -30,6 +30,8 @@ extension ConnectionEngine {
         // A prompt open now (a password asked again while reconnecting, a trust question) must not hold the stop.
         openPrompt?.cancel()
         openPrompt = nil
+        // A login reply the engine is waiting for (a push approval) stops being waited for.
+        cancellation.cancel("stopped by the user while waiting for the gateway")
         if let dataPlane {
             dataPlane.stop(mode)
             return true
@@ -45,6 +47,7 @@ extension ConnectionEngine {
     /// Brings the tunnel up over TLS and runs it until it ends; the tun and the script's changes are undone
     /// on every path out.
     public func runTunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
+        gateway = session.url  // the cluster member the login ended on, if it moved
         do {
             return try await tunnel(session, settings: settings)
         } catch {
@@ -105,12 +108,8 @@ extension ConnectionEngine {
             link.client.close()
             throw error
         }
-        emitTunnel(link, tun: tun)
-        emit(.connected(transport: .tls))
-        knownTunMTU = link.tunMTU
-        tunnelActive = true
-        defer { tunnelActive = false }
-        // What `swiftgate cleanup` needs if this process dies without its teardown (issue 13, item 13).
+        // What `swiftgate cleanup` needs if this process dies without its teardown (issue 13, item 13); written
+        // before `connected`, so the data plane (and its netlink watch) starts right after that event.
         var stateFile: SessionStateFile?
         if let directory = settings.runtimeDirectory {
             do {
@@ -119,10 +118,16 @@ extension ConnectionEngine {
                 emit(.log("no session file for a cleanup after a crash: \(error.description)"))
             }
         }
+        emitTunnel(link, tun: tun)
+        emit(.connected(transport: .tls))
+        knownTunMTU = link.tunMTU
+        tunnelActive = true
+        defer { tunnelActive = false }
 
         var current = session
         var outcome: Result<SessionEnd, EngineError>
         var backoff = OutageBackoff()
+        var cameBack = false
         while true {
             let upSince = clock.now
             let end = await runDataPlane(link, tun: tun, settings: settings)
@@ -133,9 +138,10 @@ extension ConnectionEngine {
             }
             // A tunnel that died soon after it came back waits longer each time (issue 13, item 12).
             let uptime = clock.now - upSince
-            // (A rekey or a SIGUSR2 is planned, not an outage: no backoff.)
+            // (A rekey or a SIGUSR2 is planned, not an outage: no backoff. The first outage of a session is retried
+            // at once, as a network change must be; only a tunnel that came back and died again waits.)
             let planned = end == .rekeyDue || end == .reconnectRequested
-            let firstDelay = planned ? 0 : backoff.delayBeforeReconnect(uptimeSeconds: Double(uptime.components.seconds))
+            let firstDelay = planned || !cameBack ? 0 : backoff.delayBeforeReconnect(uptimeSeconds: Double(uptime.components.seconds))
             do {
                 guard let next = try await reconnect(after: end, session: current, previous: link, tun: tun,
                                                      script: script, settings: settings, firstDelay: firstDelay) else {
@@ -144,6 +150,7 @@ extension ConnectionEngine {
                 }
                 link = next.link
                 current = next.session
+                cameBack = true
                 stateFile?.write(sessionRecord(link, tun: tun, settings: settings))
             } catch {
                 outcome = .failure(error)

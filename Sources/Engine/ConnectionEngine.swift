@@ -13,6 +13,9 @@ public actor ConnectionEngine {
     var phases = PhaseTimer()
     /// Pins accepted for this attempt ("once" or "always"): later sessions of the same attempt ask no more.
     var acceptedPins: Set<String> = []
+    /// A certificate of this attempt was accepted "once": nothing the gateway says is saved (profile entries,
+    /// group aliases, default group), or a gateway trusted for a moment could plant them (issue 13, item 1).
+    var acceptedOnce = false
     /// The authentication connection (HTTP keep-alive across the auth steps).
     var channel: TLSClient?
     var channelUses = 0
@@ -33,10 +36,15 @@ public actor ConnectionEngine {
     var preferredGroup: String?
     /// The question open at the front end, if any: a stop answers it with "no" (issue 13, item 13).
     var openPrompt: PromptCancel?
+    /// Where TLS connections go: the configured gateway, or the cluster member the login moved to.
+    var gateway: GatewayURL
+    /// A stop asked for while the engine waits on the gateway outside the data plane.
+    nonisolated let cancellation = CancellationFlag()
 
     public init(options: ConnectOptions, frontEnd: any FrontEnd) {
         self.options = options
         self.frontEnd = frontEnd
+        self.gateway = options.url
         (events, continuation) = AsyncStream.makeStream(of: EngineEvent.self, bufferingPolicy: .unbounded)
     }
 
@@ -86,8 +94,12 @@ public actor ConnectionEngine {
         if let identity { tlsDetail.append(("client_certificate", .string(identity.subject))) }
         emitPhase(.tls, .done, detail: tlsDetail)
 
-        var flow = AuthFlow(configuration: AuthConfiguration(url: options.url, userAgent: options.userAgent,
-                                                             group: preferredGroup ?? options.group))
+        gateway = options.url
+        var configuration = AuthConfiguration(url: options.url, userAgent: options.userAgent,
+                                              group: preferredGroup ?? options.group)
+        configuration.groupIsKnownValue = preferredGroup != nil || options.groupIsSavedValue
+        var flow = AuthFlow(configuration: configuration)
+        var certificateRetried = false
         startPhase(.groupSelect)
         var steps: [EventValue] = []
         var lastQuestions: [String] = []
@@ -95,8 +107,33 @@ public actor ConnectionEngine {
         while true {
             switch action {
             case .send(let request):
-                let response = try await exchange(request)
+                try await follow(flow.currentURL)
+                // A login reply may be held for a push approval; the init and the group re-POSTs may not.
+                let patient = request.method == "POST" && phases.current == .userAuth
+                let response = try await exchange(request, firstByteTimeout: patient ? options.authTimeoutSeconds : nil)
                 action = try step { () throws(AuthFlowError) in try flow.receive(response) }
+            case .clientCertificateRequested(let attempt):
+                // openconnect auth.c `cstp_obtain_cookie`: with a certificate, retry once on a fresh connection
+                // (some ASAs forget the TLS-level request on the first); without one, or if it was already
+                // presented, re-POST init with <client-cert-fail/>.
+                var presenting = false
+                if identity == nil, !certificateRetried,
+                   let path = try await ask({ [frontEnd, names = channel?.requestedCANames ?? []] in
+                       await frontEnd.chooseIdentity(caNames: names) }) ?? nil {
+                    try await loadIdentity(certificate: path, key: Self.keyFile(beside: path))
+                }
+                if identity != nil && !certificateRetried {
+                    certificateRetried = true
+                    presenting = true
+                    channel?.close()
+                    channel = nil
+                }
+                emit(.log(presenting
+                    ? "the gateway asks for a client certificate (request \(attempt)): presenting \(identity?.subject ?? "it") on a new connection"
+                    : "the gateway asks for a client certificate (request \(attempt)): "
+                        + (identity == nil ? "none is configured (--certificate), going on without one"
+                                           : "it was already presented, going on without one")))
+                action = try step { () throws(AuthFlowError) in try flow.answerCertificateRequest(presenting: presenting) }
             case .chooseGroup(let choice):
                 guard let option = try await ask({ [frontEnd] in await frontEnd.chooseGroup(choice) }) ?? nil else {
                     throw .cancelled("no group chosen")
@@ -132,8 +169,12 @@ public actor ConnectionEngine {
                 let report = lastReport!
                 if let claimed = result.serverCertHash, !claimed.isEmpty,
                    claimed.lowercased() != report.sha1.lowercased() {
-                    throw .certificateUntrusted(report, why: "the gateway's server-cert-hash \(claimed) is not the "
-                                                + "certificate seen (\(report.sha1)); the connection may be intercepted")
+                    // A warning, not a refusal: the real ASA format of server-cert-hash is unconfirmed and
+                    // openconnect ignores it (protocol.md §1.9, §6.5); the certificate was already judged.
+                    let shown = String(claimed.unicodeScalars.filter { $0.properties.isASCIIHexDigit }.prefix(128))
+                    emit(.warning("the gateway's server-cert-hash is not the certificate this connection saw "
+                                  + "(a TLS-inspecting proxy, or a gateway behind a load balancer with another certificate)",
+                                  detail: [("claimed", .string(shown)), ("seen", .string(report.sha1))]))
                 }
                 var detail: [(String, EventValue)] = [("steps", .list(steps))]
                 if let banner = result.banner { detail.append(("banner", .string(banner))) }
@@ -145,13 +186,17 @@ public actor ConnectionEngine {
                 }
                 emitPhase(.userAuth, .done, detail: detail)
                 if let chosen = result.group { preferredGroup = chosen.value }
-                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty {
+                if let gateway = options.gatewayName, !result.groupsOffered.isEmpty, !acceptedOnce {
                     updateStore { try $0.saveGroups(gateway: gateway, offered: result.groupsOffered, chosen: result.group) }
                 }
                 let address = channel?.remoteAddress ?? client.remoteAddress
                 channel?.close()
                 channel = nil
-                return AuthenticatedSession(url: options.url, result: result, certificate: report,
+                if !flow.gatewayURL.sameGateway(as: options.url) {
+                    emit(.log("the login moved from \(options.url.hostHeader) to \(flow.gatewayURL.hostHeader) "
+                              + "(a cluster member); the tunnel goes there"))
+                }
+                return AuthenticatedSession(url: flow.gatewayURL, result: result, certificate: report,
                                             remoteAddress: address)
             }
         }
@@ -203,8 +248,8 @@ public actor ConnectionEngine {
         case .refused(let message): return .authenticationRefused(message)
         case .unknownGroup: return .usage(error.description)
         case .missingAnswer: return .failed(phase, error.description)
-        case .badDocument, .badResponse, .unexpectedStatus, .redirectToOtherHost, .tooManyRedirects, .tooManyForms,
-             .noCookie, .groupRepostLoop, .notExpected:
+        case .badDocument, .badResponse, .unexpectedStatus, .unsupportedRedirect, .tooManyRedirects, .tooManyForms,
+             .noCookie, .groupRepostLoop, .notExpected, .certificateRequestLoop:
             return .protocolError(phase, error.description)
         }
     }

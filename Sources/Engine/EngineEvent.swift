@@ -13,6 +13,13 @@ public enum EngineEvent: Sendable, Equatable {
     /// A new tunnel with the same session after a loss; `changed` says what differs (address, MTU) or is empty.
     case reconnected(after: String, changed: [String])
     case log(String)
+    /// Something the person should know that does not stop the connection, with its values.
+    case warning(String, detail: [(String, EventValue)])
+    /// The gateway has not answered a login step for `elapsed` seconds (a push approval pending?); it may take
+    /// up to `timeout` seconds, and a stop request ends the wait.
+    case waiting(PhaseID, elapsed: Int, timeout: Int)
+    /// A single sign-on step (issue 11).
+    case sso(SSOProgress)
     case error(code: Int32, message: String)
 
     public static func == (lhs: EngineEvent, rhs: EngineEvent) -> Bool {
@@ -28,6 +35,9 @@ public enum EngineEvent: Sendable, Equatable {
         case let (.disconnected(a), .disconnected(b)): return a == b
         case let (.reconnected(a1, a2), .reconnected(b1, b2)): return a1 == b1 && a2 == b2
         case let (.log(a), .log(b)): return a == b
+        case let (.warning(a1, a2), .warning(b1, b2)): return a1 == b1 && EventValue.object(a2) == EventValue.object(b2)
+        case let (.waiting(a1, a2, a3), .waiting(b1, b2, b3)): return a1 == b1 && a2 == b2 && a3 == b3
+        case let (.sso(a), .sso(b)): return a == b
         case let (.error(a1, a2), .error(b1, b2)): return a1 == b1 && a2 == b2
         default: return false
         }

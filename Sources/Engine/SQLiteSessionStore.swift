@@ -2,8 +2,9 @@ import Foundation
 import GatewayProtocol
 import Store
 
-/// The engine's `SessionStore` on the SQLite store: pins per host:port, the gateway's profile (its server list
-/// becomes gateways with source = profile), and the groups the gateway offered.
+/// The engine's `SessionStore` on the SQLite store: pins and profiles per host:port, the profile's server list
+/// as gateways with source = profile (checked, and never over another origin's or the user's), and the groups
+/// the gateway offered.
 public struct SQLiteSessionStore: SessionStore {
     public let store: SwiftgateStore
 
@@ -26,13 +27,18 @@ public struct SQLiteSessionStore: SessionStore {
         try store.clearWarning(hostPort: hostPort, pin: pin)
     }
 
-    public func profileSHA1(gateway: String) throws -> String? {
-        try store.profile(forGateway: gateway)?.sha1
+    public func forgetTrust(hostPort: String) throws {
+        try store.removeTrust(for: hostPort)
     }
 
-    public func saveProfile(gateway: String, uri: String, sha1: String, xml: String, hosts: [ProfileHostEntry]) throws {
-        try store.saveProfile(StoredProfile(gatewayName: gateway, uri: uri, sha1: sha1, xml: xml, fetchedAt: Date()))
-        try Self.importHosts(hosts, origin: gateway, into: store)
+    public func profileSHA1(hostPort: String) throws -> String? {
+        try store.profile(forHostPort: hostPort)?.sha1
+    }
+
+    public func saveProfile(hostPort: String, uri: String, sha1: String, xml: String,
+                            hosts: [ProfileHostEntry]) throws -> ProfileEntryChanges {
+        try store.saveProfile(StoredProfile(hostPort: hostPort, uri: uri, sha1: sha1, xml: xml, fetchedAt: Date()))
+        return try Self.importHosts(hosts, origin: hostPort, into: store)
     }
 
     public func saveGroups(gateway: String, offered: [FormOption], chosen: FormOption?) throws {
@@ -44,16 +50,33 @@ public struct SQLiteSessionStore: SessionStore {
         if let chosen { try store.setDefaultGroup(chosen.value, forGateway: gateway) }
     }
 
-    /// Profile entries become gateways (source = profile); a gateway the user saved by hand is never replaced.
+    /// Profile entries become gateways (source = profile) once checked (`ProfileHostEntry.problem`); `origin` is the
+    /// host:port of the gateway that served the profile, nil for a file the user imports.
     @discardableResult
-    public static func importHosts(_ hosts: [ProfileHostEntry], origin: String?, into store: SwiftgateStore) throws -> [String] {
-        var imported: [String] = []
+    public static func importHosts(_ hosts: [ProfileHostEntry], origin: String?,
+                                   into store: SwiftgateStore) throws -> ProfileEntryChanges {
+        var refused: [ProfileEntryRefusal] = []
+        var valid: [Gateway] = []
         for host in hosts {
-            if let existing = try store.gateway(named: host.name), existing.source == .manual { continue }
-            try store.saveGateway(Gateway(name: host.name, url: host.url, defaultGroup: nil, username: nil,
-                                          source: .profile, profileOrigin: origin))
-            imported.append(host.name)
+            if let problem = host.problem {
+                refused.append(ProfileEntryRefusal(name: Self.printable(host.name), reason: problem))
+            } else {
+                valid.append(Gateway(name: host.name, url: host.url, source: .profile, profileOrigin: origin))
+            }
         }
-        return imported
+        var changes = try store.saveProfileEntries(valid, origin: origin)
+        changes.refused = refused + changes.refused
+        return changes
+    }
+
+    /// A refused name as it may be shown: unprintable characters as `?`, at most 64 characters.
+    static func printable(_ name: String) -> String {
+        let scalars = name.unicodeScalars.prefix(64).map { scalar -> Character in
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned: "?"
+            default: Character(scalar)
+            }
+        }
+        return String(scalars) + (name.unicodeScalars.count > 64 ? "…" : "")
     }
 }

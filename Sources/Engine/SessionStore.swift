@@ -1,4 +1,5 @@
 import GatewayProtocol
+import Store
 
 /// What the engine keeps between connections (DESIGN.md §4): trusted pins, the gateway's profile, the groups
 /// it offered. The executable adapts the SQLite store to it; tests use an in-memory one. Never passwords or
@@ -7,8 +8,14 @@ public protocol SessionStore: Sendable {
     func trustedPins(hostPort: String) throws -> [StoredPin]
     func storeTrust(_ pin: StoredPin, hostPort: String) throws
     func clearTrustWarning(hostPort: String, pin: String) throws
-    func profileSHA1(gateway: String) throws -> String?
-    func saveProfile(gateway: String, uri: String, sha1: String, xml: String, hosts: [ProfileHostEntry]) throws
+    /// Forgets every pin of host:port: its certificate now validates, so the pins accepted despite errors are
+    /// no longer needed (issue 13, item 15).
+    func forgetTrust(hostPort: String) throws
+    /// Profiles are kept per gateway host:port, whichever saved entry fetched them (issue 13, item 16).
+    func profileSHA1(hostPort: String) throws -> String?
+    /// Saves the profile and its server list (entries from `hostPort`'s profile); says what that changed.
+    func saveProfile(hostPort: String, uri: String, sha1: String, xml: String,
+                     hosts: [ProfileHostEntry]) throws -> ProfileEntryChanges
     func saveGroups(gateway: String, offered: [FormOption], chosen: FormOption?) throws
 }
 

@@ -1,6 +1,6 @@
-/// Failures below the HTTP layer: name resolution, TCP, TLS. Each says what to check.
 import GatewayProtocol
 
+/// Failures below the HTTP layer: name resolution, TCP, TLS. Each says what to check.
 public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConvertible {
     case resolve(host: String, reason: String)
     case connect(host: String, port: Int, reasons: [String])
@@ -13,6 +13,10 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
     /// The handshake was stopped before the client certificate went out: the gateway's certificate is not
     /// trusted yet (issue 13, item 8). The report is what it presented.
     case identityWithheld(CertificateReport)
+    /// The STRAP keys of a single sign-on login could not be made or used (OpenSSL's words).
+    case strap(String)
+    /// The external-browser SSO token did not decrypt; nothing of the token is quoted.
+    case ssoToken(SSOTokenProblem)
 
     public var description: String {
         switch self {
@@ -28,6 +32,9 @@ public enum SecureChannelError: Error, Equatable, Sendable, CustomStringConverti
         case .identity(let text): return "client certificate: \(text)"
         case .identityWithheld(let report):
             return "the client certificate was not sent to \(report.host):\(report.port): its certificate is not trusted yet"
+        case .strap(let text): return "single sign-on keys (STRAP): \(text)"
+        case .ssoToken(let problem):
+            return "the single sign-on token from the gateway was rejected: \(problem.rawValue); log in again"
         }
     }
 

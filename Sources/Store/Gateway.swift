@@ -11,7 +11,8 @@ public struct Gateway: Sendable, Hashable {
     /// The user's DTLS preference as the engine spells it (auto, psk, legacy, dtls12, off); nil means the default.
     public var dtlsMode: String?
     public var source: GatewaySource
-    /// For `source == .profile`: the name of the gateway whose downloaded profile listed this one.
+    /// For `source == .profile`: the `HostPortKey` of the gateway whose downloaded profile listed this one; nil for
+    /// an entry imported from a file. Another origin never replaces it (issue 13, item 1).
     public var profileOrigin: String?
     /// Client identity, as paths to PEM files; the files themselves stay where the user keeps them.
     public var certificatePath: String?

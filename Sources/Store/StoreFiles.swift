@@ -21,52 +21,51 @@ enum StoreFiles {
         return [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec]
     }
 
-    /// Creates every missing directory down to `directory`, outermost first, each 0700 as XDG asks for user data.
-    /// Returns the ones it created, so that only those are handed over under sudo.
-    static func createDirectories(_ directory: String, for databasePath: String) throws(StoreError) -> [String] {
-        var missing: [String] = []
-        var current = directory
-        while !current.isEmpty && current != "/" && current != "." {
-            var info = stat()
-            if stat(current, &info) == 0 {
-                guard info.st_mode & S_IFMT == S_IFDIR else {
-                    throw .cannotOpen(path: databasePath, reason: "\(current) exists and is not a directory")
-                }
-                break
+    /// Makes the database's directory and files safe to open, as root too (issue 13, item 4): the directories
+    /// (created 0700 when missing), the database (created empty, 0600: SQLite would create it 0644 and treats an
+    /// empty file as a new database) and, after `beforeCompanions`, its -wal and -shm, all opened without
+    /// following a link, each thing created handed over on its descriptor. Returns whether the database was
+    /// created, and the open directory (the caller closes it).
+    static func prepare(_ path: String, handover: SudoHandover?,
+                        beforeCompanions: (_ createdFile: Bool) throws(StoreError) -> Void) throws(StoreError)
+        -> (createdFile: Bool, directory: Int32) {
+        let parent = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let directory = try SafeFiles.openDirectory(parent.isEmpty ? "." : parent, creating: true, handover: handover,
+                                                    reportAs: path)
+        do {
+            let database = try SafeFiles.openFile(in: directory, name: name, path: path, flags: O_RDONLY,
+                                                  handover: handover, reportAs: path)
+            close(database.descriptor)
+            // Checked before anything reads them: even SQLite's read-only look would follow a link.
+            for companion in [name + "-wal", name + "-shm"] {
+                try SafeFiles.checkIfPresent(in: directory, name: companion, path: parent + "/" + companion, reportAs: path)
             }
-            missing.insert(current, at: 0)
-            current = (current as NSString).deletingLastPathComponent
-        }
-        var created: [String] = []
-        for path in missing {
-            if mkdir(path, 0o700) == 0 {
-                created.append(path)
-                // mkdir's mode passes through the umask; say 0700 outright.
-                chmod(path, 0o700)
-            } else if errno != EEXIST {  // EEXIST: another Swiftgate made it a moment ago, which is fine.
-                throw .cannotOpen(path: databasePath, reason: "cannot create directory \(path): \(errorText())")
+            try beforeCompanions(database.created)
+            // Made here, so SQLite (which opens them by path, following links) finds plain files of ours.
+            for companion in [name + "-wal", name + "-shm"] {
+                let file = try SafeFiles.openFile(in: directory, name: companion, path: parent + "/" + companion,
+                                                  flags: O_RDONLY, handover: handover, reportAs: path)
+                close(file.descriptor)
             }
+            return (database.created, directory)
+        } catch {
+            close(directory)
+            throw error
         }
-        return created
     }
 
-    /// Creates an empty database file with mode 0600, so it is never readable by others, not even briefly: SQLite
-    /// would create it 0644 and treats an empty file as a new database. Returns false when it already existed.
-    static func createEmptyFile(_ path: String) throws(StoreError) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if descriptor < 0 {
-            if errno == EEXIST { return false }
-            throw .cannotOpen(path: path, reason: errorText())
-        }
-        fchmod(descriptor, 0o600)
-        close(descriptor)
-        return true
-    }
-
-    /// Sets 0600 on the database and whichever companions exist.
-    static func restrictModes(_ path: String) throws(StoreError) {
-        for file in databaseFiles(path) where exists(file) {
-            guard chmod(file, 0o600) == 0 else {
+    /// Sets 0600 on the database and whichever companions exist, on descriptors opened without following links.
+    static func restrictModes(_ path: String, in directory: Int32) throws(StoreError) {
+        for file in databaseFiles(path) {
+            let name = (file as NSString).lastPathComponent
+            let descriptor = openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY)
+            if descriptor < 0 {
+                if errno == ENOENT { continue }
+                throw .cannotOpen(path: path, reason: "cannot open \(file): \(errorText())")
+            }
+            defer { close(descriptor) }
+            guard fchmod(descriptor, 0o600) == 0 else {
                 throw .cannotOpen(path: path, reason: "cannot set mode 0600 on \(file): \(errorText())")
             }
         }

@@ -75,7 +75,55 @@ enum StoreSchema {
                 CREATE INDEX connection_on_gatewayName ON connection(gatewayName);
                 """)
         }
+        migrator.registerMigration("v2-profile-origin") { db in try migrateToProfileOrigin(db) }
         return migrator
+    }
+
+    /// Issue 13, items 1, 10 and 16: profiles are kept per gateway `host:port` (not per saved name), a profile
+    /// entry's origin is that `host:port` (not a saved name, which the user may rename or reuse), and trust keys
+    /// take `HostPortKey`'s one spelling, so `VPN.example.com.` and `vpn.example.com` share their pins.
+    private static func migrateToProfileOrigin(_ db: Database) throws {
+        let profiles = try Row.fetchAll(db, sql: """
+            SELECT gateway.url AS url, profile.* FROM profile JOIN gateway ON gateway.id = profile.gatewayId
+            ORDER BY profile.fetchedAt
+            """)
+        try db.execute(sql: """
+            DROP TABLE profile;
+            CREATE TABLE profile (
+                hostPort TEXT PRIMARY KEY,
+                uri TEXT NOT NULL,
+                sha1 TEXT NOT NULL,
+                xml TEXT NOT NULL,
+                fetchedAt DATETIME NOT NULL
+            );
+            """)
+        for row in profiles {
+            guard let key = HostPortKey.of(url: row["url"]) else { continue }
+            // Two names for one gateway: the profile fetched last wins (rows come oldest first).
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO profile (hostPort, uri, sha1, xml, fetchedAt) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [key, row["uri"] as String, row["sha1"] as String, row["xml"] as String,
+                                 row["fetchedAt"] as Date])
+        }
+
+        let origins = try Row.fetchAll(db, sql: """
+            SELECT entry.id AS id, origin.url AS url FROM gateway entry JOIN gateway origin
+            ON origin.name = entry.profileOrigin WHERE entry.source = 'profile'
+            """)
+        for row in origins {
+            guard let key = HostPortKey.of(url: row["url"]) else { continue }
+            try db.execute(sql: "UPDATE gateway SET profileOrigin = ? WHERE id = ?", arguments: [key, row["id"] as Int64])
+        }
+
+        for row in try Row.fetchAll(db, sql: "SELECT id, hostPort FROM trust") {
+            let old: String = row["hostPort"]
+            let key = HostPortKey.parse(old)
+            guard key != old else { continue }
+            let id: Int64 = row["id"]
+            // The same pin already saved under the canonical key: keep that one.
+            try db.execute(sql: "UPDATE OR IGNORE trust SET hostPort = ? WHERE id = ?", arguments: [key, id])
+            try db.execute(sql: "DELETE FROM trust WHERE id = ? AND hostPort = ?", arguments: [id, old])
+        }
     }
 
     /// Reads an existing file without writing anything: no migration, no journal-mode change, no checkpoint, and no

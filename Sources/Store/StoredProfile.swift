@@ -2,9 +2,11 @@ import Foundation
 internal import GRDB
 
 /// The AnyConnect profile a gateway last served (DESIGN.md §1, download phase), kept so the next connection can
-/// compare SHA-1s and skip the download.
+/// compare SHA-1s and skip the download. Kept per gateway `host:port`, not per saved name: every saved entry for
+/// the same gateway shares it (issue 13, item 16).
 public struct StoredProfile: Sendable, Hashable {
-    public var gatewayName: String
+    /// `HostPortKey` of the gateway that served it.
+    public var hostPort: String
     /// The path the gateway named in `vpn-profile-manifest`.
     public var uri: String
     /// Upper-case hex; the store upper-cases what it is given, because gateways differ in case.
@@ -12,8 +14,8 @@ public struct StoredProfile: Sendable, Hashable {
     public var xml: String
     public var fetchedAt: Date
 
-    public init(gatewayName: String, uri: String, sha1: String, xml: String, fetchedAt: Date) {
-        self.gatewayName = gatewayName
+    public init(hostPort: String, uri: String, sha1: String, xml: String, fetchedAt: Date) {
+        self.hostPort = hostPort
         self.uri = uri
         self.sha1 = sha1.uppercased()
         self.xml = xml
@@ -21,7 +23,7 @@ public struct StoredProfile: Sendable, Hashable {
     }
 
     init(row: Row) {
-        self.init(gatewayName: row["gatewayName"], uri: row["uri"], sha1: row["sha1"], xml: row["xml"],
+        self.init(hostPort: row["hostPort"], uri: row["uri"], sha1: row["sha1"], xml: row["xml"],
                   fetchedAt: row["fetchedAt"])
     }
 }

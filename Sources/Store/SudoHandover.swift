@@ -6,11 +6,13 @@ import Glibc
 public struct SudoHandover: Sendable {
     public var userID: UInt32
     public var groupID: UInt32
-    /// Changes a path's owner. Injectable so tests can check the handover without being root.
-    public var changeOwner: @Sendable (_ path: String, _ userID: UInt32, _ groupID: UInt32) throws(StoreError) -> Void
+    /// Changes the owner of what `descriptor` has open (`path` names it in errors). On the descriptor, never by
+    /// path: a path can be swapped for a link between creating and handing over (issue 13, item 4). Injectable
+    /// so tests can check the handover without being root.
+    public var changeOwner: @Sendable (_ descriptor: Int32, _ path: String, _ userID: UInt32, _ groupID: UInt32) throws(StoreError) -> Void
 
     public init(userID: UInt32, groupID: UInt32,
-                changeOwner: @escaping @Sendable (String, UInt32, UInt32) throws(StoreError) -> Void = SudoHandover.chown(_:userID:groupID:)) {
+                changeOwner: @escaping @Sendable (Int32, String, UInt32, UInt32) throws(StoreError) -> Void = SudoHandover.fchown) {
         self.userID = userID
         self.groupID = groupID
         self.changeOwner = changeOwner
@@ -26,9 +28,10 @@ public struct SudoHandover: Sendable {
         return SudoHandover(userID: userID, groupID: groupID)
     }
 
-    /// The real chown(2); lchown would do the same for the plain files and directories the store creates.
-    public static func chown(_ path: String, userID: UInt32, groupID: UInt32) throws(StoreError) {
-        guard Glibc.chown(path, userID, groupID) == 0 else {
+    /// The real fchown(2).
+    @Sendable
+    public static func fchown(_ descriptor: Int32, path: String, userID: UInt32, groupID: UInt32) throws(StoreError) {
+        guard Glibc.fchown(descriptor, userID, groupID) == 0 else {
             throw .cannotHandOver(path: path, userID: userID, groupID: groupID, reason: String(cString: strerror(errno)))
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 internal import GRDB
 
 /// Saved gateways, group aliases, trust decisions, profiles and history in one SQLite file (DESIGN.md §4).
@@ -26,12 +27,10 @@ public final class SwiftgateStore: Sendable {
         self.path = path
         self.now = now
 
-        let directory = (path as NSString).deletingLastPathComponent
-        let createdDirectories = try StoreFiles.createDirectories(directory, for: path)
-        let createdFile = try StoreFiles.createEmptyFile(path)
-        if !createdFile {
-            try StoreSchema.inspect(path: path)
+        let (_, directory) = try StoreFiles.prepare(path, handover: handover) { createdFile throws(StoreError) in
+            if !createdFile { try StoreSchema.inspect(path: path) }
         }
+        defer { close(directory) }
 
         var configuration = Configuration()
         configuration.label = "swiftgate"
@@ -44,16 +43,7 @@ public final class SwiftgateStore: Sendable {
         } catch {
             throw StoreError(error, path: path, operation: "open and migrate the database")
         }
-        try StoreFiles.restrictModes(path)
-
-        if let handover {
-            // The -wal/-shm of a file created now were created as root too. For an existing file SQLite itself
-            // gives companions it creates as root the database's owner, so only what this call made is handed over.
-            let createdFiles = createdFile ? StoreFiles.databaseFiles(path).filter(StoreFiles.exists) : []
-            for created in createdDirectories + createdFiles {
-                try handover.changeOwner(created, handover.userID, handover.groupID)
-            }
-        }
+        try StoreFiles.restrictModes(path, in: directory)
     }
 
     /// The SQLite library in use: the system's libsqlite3, for `--version` and bug reports.
@@ -99,12 +89,69 @@ public final class SwiftgateStore: Sendable {
         }
     }
 
-    /// Removes the gateway with its group aliases and profile (foreign keys cascade). History stays.
+    /// Removes the gateway with its group aliases (foreign keys cascade), and its gateway's profile when no other
+    /// saved entry names the same `host:port`. History stays.
     @discardableResult
     public func removeGateway(named name: String) throws(StoreError) -> Bool {
         try write("remove gateway \(name)") { db in
+            guard let gateway = try Self.fetchGateway(db, name) else { return false }
             try db.execute(sql: "DELETE FROM gateway WHERE name = ?", arguments: [name])
-            return db.changesCount > 0
+            if let key = HostPortKey.of(url: gateway.url),
+               try !String.fetchAll(db, sql: "SELECT url FROM gateway").contains(where: { HostPortKey.of(url: $0) == key }) {
+                try db.execute(sql: "DELETE FROM profile WHERE hostPort = ?", arguments: [key])
+            }
+            return true
+        }
+    }
+
+    /// Saves the `ServerList` of one profile as gateways (source = profile), in one transaction (issue 13, item 1).
+    /// `origin` is the `HostPortKey` of the gateway whose profile it is, or nil for a file the user imported.
+    /// An entry never replaces a gateway the user saved, nor one from another origin: it is refused, with the
+    /// reason. The origin's entries it no longer lists are removed (a file import removes nothing). Only the
+    /// names and URLs of `entries` are used.
+    public func saveProfileEntries(_ entries: [Gateway], origin: String?) throws(StoreError) -> ProfileEntryChanges {
+        let date = now()
+        let origin = origin.map(HostPortKey.parse)
+        return try write("save the profile entries of \(origin ?? "a file")") { db in
+            var changes = ProfileEntryChanges()
+            var listed = Set<String>()
+            for entry in entries {
+                guard listed.insert(entry.name).inserted else {
+                    changes.refused.append(ProfileEntryRefusal(name: entry.name, reason: "listed twice"))
+                    continue
+                }
+                if let existing = try Self.fetchGateway(db, entry.name) {
+                    if existing.source == .manual {
+                        changes.refused.append(ProfileEntryRefusal(name: entry.name, reason: "you saved a gateway with this name"))
+                        continue
+                    }
+                    if existing.profileOrigin != origin {
+                        let owner = existing.profileOrigin.map { "the profile of \($0)" } ?? "an imported file"
+                        changes.refused.append(ProfileEntryRefusal(name: entry.name, reason: "the name is taken by \(owner)"))
+                        continue
+                    }
+                    guard existing.url != entry.url else { continue }
+                    try db.execute(sql: "UPDATE gateway SET url = ?, updatedAt = ? WHERE name = ?",
+                                   arguments: [entry.url, date, entry.name])
+                    changes.changed.append(entry.name)
+                    continue
+                }
+                try db.execute(sql: """
+                    INSERT INTO gateway (name, url, source, profileOrigin, createdAt, updatedAt)
+                    VALUES (?, ?, 'profile', ?, ?, ?)
+                    """, arguments: [entry.name, entry.url, origin, date, date])
+                changes.added.append(entry.name)
+            }
+            if let origin {
+                let stale = try String.fetchAll(db, sql: """
+                    SELECT name FROM gateway WHERE source = 'profile' AND profileOrigin = ? ORDER BY name
+                    """, arguments: [origin]).filter { !listed.contains($0) }
+                for name in stale {
+                    try db.execute(sql: "DELETE FROM gateway WHERE name = ?", arguments: [name])
+                }
+                changes.removed = stale
+            }
+            return changes
         }
     }
 
@@ -150,7 +197,8 @@ public final class SwiftgateStore: Sendable {
 
     /// The pins accepted for `host:port`, oldest first.
     public func trustedPins(for hostPort: String) throws(StoreError) -> [TrustedPin] {
-        try read("read trust for \(hostPort)") { db in
+        let hostPort = HostPortKey.parse(hostPort)
+        return try read("read trust for \(hostPort)") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM trust WHERE hostPort = ? ORDER BY acceptedAt, id",
                              arguments: [hostPort]).map(TrustedPin.init(row:))
         }
@@ -159,6 +207,8 @@ public final class SwiftgateStore: Sendable {
     /// Records an accepted certificate. Accepting the same pin for the same `host:port` again updates it.
     public func addTrustedPin(_ trust: TrustedPin) throws(StoreError) {
         guard TrustedPin.isWellFormed(trust.pin) else { throw .invalidPin(trust.pin) }
+        var trust = trust
+        trust.hostPort = HostPortKey.parse(trust.hostPort)
         try write("save trust for \(trust.hostPort)") { db in
             try db.execute(sql: """
                 INSERT INTO trust (hostPort, pin, subject, issuer, notAfter, reasons, acceptedAt, warning)
@@ -174,7 +224,8 @@ public final class SwiftgateStore: Sendable {
     /// Forgets every pin for `host:port`; returns how many there were.
     @discardableResult
     public func removeTrust(for hostPort: String) throws(StoreError) -> Int {
-        try write("remove trust for \(hostPort)") { db in
+        let hostPort = HostPortKey.parse(hostPort)
+        return try write("remove trust for \(hostPort)") { db in
             try db.execute(sql: "DELETE FROM trust WHERE hostPort = ?", arguments: [hostPort])
             return db.changesCount
         }
@@ -190,7 +241,8 @@ public final class SwiftgateStore: Sendable {
     /// Stops warning about a pin: its certificate now validates. Returns false when no such pin is saved.
     @discardableResult
     public func clearWarning(hostPort: String, pin: String) throws(StoreError) -> Bool {
-        try write("update trust for \(hostPort)") { db in
+        let hostPort = HostPortKey.parse(hostPort)
+        return try write("update trust for \(hostPort)") { db in
             try db.execute(sql: "UPDATE trust SET warning = 0 WHERE hostPort = ? AND pin = ?", arguments: [hostPort, pin])
             return db.changesCount > 0
         }
@@ -198,24 +250,30 @@ public final class SwiftgateStore: Sendable {
 
     // MARK: Profiles
 
-    public func profile(forGateway name: String) throws(StoreError) -> StoredProfile? {
-        try read("read the profile of \(name)") { db in
-            try Row.fetchOne(db, sql: """
-                SELECT gateway.name AS gatewayName, profile.* FROM profile JOIN gateway ON gateway.id = profile.gatewayId
-                WHERE gateway.name = ?
-                """, arguments: [name]).map(StoredProfile.init(row:))
+    /// The profile the gateway at `host:port` last served, whichever saved entry fetched it.
+    public func profile(forHostPort hostPort: String) throws(StoreError) -> StoredProfile? {
+        let hostPort = HostPortKey.parse(hostPort)
+        return try read("read the profile of \(hostPort)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM profile WHERE hostPort = ?", arguments: [hostPort])
+                .map(StoredProfile.init(row:))
         }
     }
 
-    /// Saves the gateway's profile, replacing the previous one. The gateway must be saved.
+    /// The profile of a saved gateway's `host:port`; nil for an unknown name.
+    public func profile(forGateway name: String) throws(StoreError) -> StoredProfile? {
+        guard let url = try gateway(named: name)?.url, let key = HostPortKey.of(url: url) else { return nil }
+        return try profile(forHostPort: key)
+    }
+
+    /// Saves the gateway's profile, replacing the previous one of the same `host:port`.
     public func saveProfile(_ profile: StoredProfile) throws(StoreError) {
-        try write("save the profile of \(profile.gatewayName)") { db in
-            let gatewayID = try Self.gatewayID(db, profile.gatewayName)
+        let key = HostPortKey.parse(profile.hostPort)
+        try write("save the profile of \(key)") { db in
             try db.execute(sql: """
-                INSERT INTO profile (gatewayId, uri, sha1, xml, fetchedAt) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (gatewayId) DO UPDATE SET
+                INSERT INTO profile (hostPort, uri, sha1, xml, fetchedAt) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (hostPort) DO UPDATE SET
                     uri = excluded.uri, sha1 = excluded.sha1, xml = excluded.xml, fetchedAt = excluded.fetchedAt
-                """, arguments: [gatewayID, profile.uri, profile.sha1.uppercased(), profile.xml, profile.fetchedAt])
+                """, arguments: [key, profile.uri, profile.sha1.uppercased(), profile.xml, profile.fetchedAt])
         }
     }
 

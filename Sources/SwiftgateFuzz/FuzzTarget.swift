@@ -3,7 +3,7 @@ import GatewayProtocol
 /// The parsers of gateway input, one per fuzz target (issue: hostile gateways). Each must end every input in a
 /// value or a typed error: a trap, a hang or unbounded memory is the bug the fuzzer looks for.
 enum FuzzTarget: String, CaseIterable {
-    case auth, http, connect, cstp, profile, authflow
+    case auth, http, connect, cstp, profile, authflow, ssoblob
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -58,6 +58,15 @@ enum FuzzTarget: String, CaseIterable {
                                         body: Array(bytes.dropFirst()))
             if case .chooseGroup(let choice)? = try? flow.receive(response), let option = choice.defaultOption {
                 _ = try? flow.chooseGroup(option)
+            }
+        case .ssoblob:
+            // The external-browser SSO callback: the blob as text, as decoded records, and inside a request line
+            // as the localhost listener reads it (issue 11).
+            _ = try? SSOCallbackBlob.parse(String(decoding: bytes, as: UTF8.self))
+            _ = try? SSOCallbackBlob.parse(bytes: bytes)
+            let head = Array("GET /api/sso/".utf8) + bytes + Array(" HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8)
+            if let length = SSOCallbackRequest.headLength(head) {
+                _ = SSOCallbackRequest.answer(head: Array(head.prefix(length)))
             }
         }
     }

@@ -32,6 +32,10 @@ public struct AppState: Sendable, Equatable {
     public var reconfiguration: Reconfiguration?
     /// The engine's `error` event that ended the attempt.
     public var lastError: ErrorRecord?
+    /// The gateway is holding a login step (nil once it answers or the attempt ends).
+    public var waiting: GatewayWait?
+    /// A single sign-on step waiting for the browser (nil once it ends).
+    public var sso: SSOStep?
     public private(set) var log: [LogLine] = []
     /// How many log lines are kept; older ones fall off (the full log is the engine's file).
     public var logCapacity: Int
@@ -107,6 +111,12 @@ public struct AppState: Sendable, Equatable {
 
     /// Folds one engine event in; `time` is when the front end received it.
     public mutating func apply(_ event: EngineEvent, at time: Double) {
+        if case .waiting = event {} else if case .log = event {} else { waiting = nil }
+        switch event {
+        case .error, .disconnected, .connected: sso = nil
+        case .phase(_, let state, _, _) where state == .failed: sso = nil
+        default: break
+        }
         switch event {
         case let .phase(id, state, milliseconds, detail):
             applyPhase(id, state, milliseconds: milliseconds, detail: detail.map(DetailItem.init), at: time)
@@ -142,6 +152,27 @@ public struct AppState: Sendable, Equatable {
             append(LogLine(time: time, text: "reconnected after \(after)\(what)", level: .warning))
         case let .log(text):
             append(LogLine(time: time, text: text))
+        case let .warning(text, _):
+            append(LogLine(time: time, text: "warning: " + text, level: .warning))
+        case let .sso(progress):
+            switch progress.state {
+            case .started:
+                sso = SSOStep(progress: progress, since: time)
+                append(LogLine(time: time, text: "single sign-on: open \(progress.loginURL)", level: .warning))
+            case .done:
+                sso = nil
+                append(LogLine(time: time, text: "single sign-on done"))
+            case .failed:
+                sso = nil
+                append(LogLine(time: time, text: "single sign-on failed: \(progress.message ?? "no reason given")",
+                               level: .error))
+            }
+        case let .waiting(phase, elapsed, timeout):
+            if waiting == nil {
+                append(LogLine(time: time, text: "the gateway holds the login: approve the request on your device?",
+                               level: .warning))
+            }
+            waiting = GatewayWait(phase: phase, since: time - Double(elapsed), timeoutSeconds: timeout)
         case let .error(code, message):
             lastError = ErrorRecord(code: code, message: message)
             if case .disconnected = status {} else { status = .failed(message: message) }

@@ -3,35 +3,53 @@ import GatewayProtocol
 
 /// The certificate prompt (DESIGN.md §5-6): why validation failed, subject, issuer, validity, names, pin;
 /// old pins beside the new certificate when a pinned gateway changed. Only explicit letters answer: `o`
-/// connects once, `a` always trusts, `c` or Esc cancels. Enter never trusts: it only says which keys do.
+/// connects once, `t` always trusts, `c` or Esc cancels. Enter never trusts: it only says which keys do.
+/// The prompt replaces the screen and takes the next key, so keys in its first `settleSeconds` (typed for the
+/// screen before it) answer nothing (issue 13, item 5).
 public struct CertificatePrompt: Sendable, Equatable {
+    /// How long after opening the prompt ignores answers: longer than a key repeat or a typed-ahead word.
+    public static let settleSeconds = 1.0
+
     public var question: TrustQuestion
+    /// When it opened, on the interface's clock.
+    public let openedAt: Double
     /// First content line shown, for long reports on short screens.
     public private(set) var scroll = 0
     /// A reminder after a key that does not answer (a stray Enter).
     public private(set) var notice: String?
+    /// A key came before the prompt settled (and was ignored): said until it settles.
+    public private(set) var ignoredEarly = false
 
-    public init(_ question: TrustQuestion) {
+    public init(_ question: TrustQuestion, openedAt: Double) {
         self.question = question
+        self.openedAt = openedAt
     }
+
+    /// Whether keys answer yet.
+    public func isSettled(at now: Double) -> Bool { now - openedAt >= Self.settleSeconds }
 
     public var hostPort: String { "\(question.report.host):\(question.report.port)" }
 
     /// `.cancelled` for `c` and Esc (the engine's `.cancel`), `.done` for once or always.
-    public mutating func handle(_ key: Key) -> DialogResult<TrustDecision> {
+    public mutating func handle(_ key: Key, now: Double) -> DialogResult<TrustDecision> {
         notice = nil
-        switch Keymap.certificate.action(for: key) {
+        let action = Keymap.certificate.action(for: key)
+        if !isSettled(at: now), action != .moveUp, action != .moveDown {
+            ignoredEarly = true
+            return .pending
+        }
+        switch action {
         case .trustOnce?: return .done(.once)
         case .trustAlways?: return .done(.always)
         case .cancel?: return .cancelled
         case .moveUp?: scroll = max(0, scroll - 1)
         case .moveDown?: scroll += 1
-        default: notice = "Enter does not answer here: press o (once), a (always) or c (cancel)."
+        default: notice = "\(key.name()) does not answer here: press o (once), t (always trust) or c (cancel)."
         }
         return .pending
     }
 
-    public func render(into grid: inout ScreenGrid, theme: Theme) {
+    public func render(into grid: inout ScreenGrid, theme: Theme, now: Double) {
         let box = theme.box
         // The decision deserves the whole screen: nothing of the timeline behind competes with it.
         let inside = DialogFrame.draw(
@@ -50,14 +68,17 @@ public struct CertificatePrompt: Sendable, Equatable {
         }
         let buttons: [Span] = [
             Span("[o]", .keyHint), Span(" Connect once   ", .dialog),
-            Span("[a]", .keyHint), Span(" Always trust   ", .dialog),
+            Span("[t]", .keyHint), Span(" Always trust   ", .dialog),
             Span("[c]", .keyHint), Span(" Cancel", .dialog),
         ]
         let y = inside.maxY - 2
         grid.put(buttons, x: inside.x, y: y, limit: inside.maxX)
-        let reminder = notice ?? "Enter does nothing here, so a stray key never trusts."
+        let settled = isSettled(at: now)
+        let reminder = settled ? notice ?? "Enter does nothing here, so a stray key never trusts."
+            : ignoredEarly ? "Too soon: read the prompt first, then press o, t or c."
+            : "Read it first: keys answer in a moment, not ones typed before it appeared."
         grid.put(TextLayout.truncate(reminder, to: inside.width, ellipsis: box.ellipsis), x: inside.x, y: y + 1,
-                 role: notice == nil ? .dim : .statusWarn)
+                 role: settled && notice == nil || !settled && !ignoredEarly ? .dim : .statusWarn)
     }
 
     /// The report as lines of spans, wrapped to `width`.

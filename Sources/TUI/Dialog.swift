@@ -29,11 +29,11 @@ public enum Dialog: Sendable, Equatable {
         return true
     }
 
-    public func render(into grid: inout ScreenGrid, theme: Theme) {
+    public func render(into grid: inout ScreenGrid, theme: Theme, now: Double) {
         switch self {
         case .group(let picker): picker.render(into: &grid, theme: theme)
         case .form(let form): form.render(into: &grid, theme: theme)
-        case .certificate(let prompt): prompt.render(into: &grid, theme: theme)
+        case .certificate(let prompt): prompt.render(into: &grid, theme: theme, now: now)
         case .identity(let picker): picker.render(into: &grid, theme: theme)
         case .confirm(let dialog, _): dialog.render(into: &grid, theme: theme)
         }

@@ -68,7 +68,9 @@ public enum GatewaysScreen {
         var lines: [[Span]] = []
         lines += FieldLines.field("URL", gateway.url, width: width, chop: true)
         lines += FieldLines.field("Host", gateway.host, width: width)
-        let source = gateway.profileOrigin.map { "\(gateway.source): \($0)" } ?? gateway.source
+        // Where an entry came from, so a planted one is recognisable (issue 13, item 1).
+        let source = gateway.source != "profile" ? gateway.source
+            : gateway.profileOrigin.map { "from the profile of \($0)" } ?? "imported from a file"
         lines += FieldLines.field("Source", source, width: width)
         let group = gateway.defaultGroup ?? gateway.aliases.first(where: \.isDefault).map { "\($0.label) (gateway's default)" }
         lines += FieldLines.field("Group", group ?? "the gateway's default", width: width)

@@ -10,7 +10,9 @@ public enum KeybindingsDocument {
             "rewrites it. The help screen (`?`) and the hint bar are generated from the same tables.",
             "",
             "Keys marked \"hint\" appear in the bottom bar of their screen or dialog. On the certificate prompt only",
-            "`o`, `a` and `c`/`Esc` answer: Enter never trusts a certificate.",
+            "`o`, `t` and `c`/`Esc` answer, and only once it has been on screen for a second: Enter never trusts a",
+            "certificate, the keys that trust mean nothing on any other screen, and a key typed as the prompt opens is",
+            "ignored.",
         ]
         for keymap in Keymap.all {
             lines += ["", "## \(keymap.scope.title)", ""]

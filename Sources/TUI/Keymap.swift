@@ -115,7 +115,8 @@ public struct Keymap: Sendable, Equatable {
 
     public static let certificate = Keymap(scope: .certificate, bindings: [
         Binding([.character("o")], .trustOnce, "Connect this once; ask again next time", hint: "connect once"),
-        Binding([.character("a")], .trustAlways, "Always trust this certificate for this gateway", hint: "always trust"),
+        // `t`, not `a`: `a` adds a gateway on the home screen, and the prompt may open under a typing finger.
+        Binding([.character("t")], .trustAlways, "Always trust this certificate for this gateway", hint: "always trust"),
         Binding([.character("c"), .escape], .cancel, "Cancel: do not connect", hint: "cancel"),
         Binding([.up, .character("k")], .moveUp, "Scroll up", showInHints: false),
         Binding([.down, .character("j")], .moveDown, "Scroll down", showInHints: false),
@@ -133,10 +134,15 @@ public struct Keymap: Sendable, Equatable {
         Binding([.character("n"), .escape], .deny, hint: "no"),
     ])
 
+    public static let ssoWait = Keymap(scope: .ssoWait, bindings: [
+        Binding([.escape], .cancel, "Give up the login (the browser's page can be closed)", hint: "cancel"),
+        Binding([.control("c")], .quit, "Disconnect and quit", hint: "quit"),
+    ])
+
     /// Every keymap, in help-screen order.
     public static let all: [Keymap] = [
         everywhere, gateways, filter, phases, channels, history, help,
-        groupPicker, form, certificate, identityPicker, confirm,
+        groupPicker, form, certificate, identityPicker, confirm, ssoWait,
     ]
 
     public static func of(_ scope: KeymapScope) -> Keymap {

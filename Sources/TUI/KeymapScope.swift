@@ -1,7 +1,7 @@
 /// Where a keymap applies: a screen, the gateway filter, or a dialog. Ordered as the help screen lists them.
 public enum KeymapScope: String, Sendable, CaseIterable {
     case everywhere, gateways, filter, phases, channels, history, help
-    case groupPicker, form, certificate, identityPicker, confirm
+    case groupPicker, form, certificate, identityPicker, confirm, ssoWait
 
     public var title: String {
         switch self {
@@ -17,6 +17,7 @@ public enum KeymapScope: String, Sendable, CaseIterable {
         case .certificate: "Dialog: certificate"
         case .identityPicker: "Dialog: identity picker"
         case .confirm: "Dialog: confirmation"
+        case .ssoWait: "Single sign-on (waiting for the browser)"
         }
     }
 

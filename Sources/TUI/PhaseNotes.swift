@@ -61,7 +61,23 @@ public enum PhaseNotes {
             }
             return Span("logged in")
         case .download:
-            return Span(text("uri").map { "profile \($0)" } ?? "profile downloaded")
+            let profile = text("uri").map { "profile \($0)" } ?? "profile downloaded"
+            // What the profile did to the saved gateways, so a planted or refused entry is seen (issue 13, item 1).
+            switch detail.first(where: { $0.key == "saved" })?.value {
+            case .string(let why)?:
+                return Span(box.join([profile, why.hasPrefix("no: ") ? "nothing saved (" + why.dropFirst(4) + ")" : why]),
+                            .statusWarn)
+            case .object(let changes)?:
+                func count(_ key: String) -> Int {
+                    if case .list(let items)? = changes.first(where: { $0.0 == key })?.1 { return items.count }
+                    return 0
+                }
+                let parts = [("added", count("added")), ("changed", count("changed")), ("removed", count("removed")),
+                             ("refused", count("refused"))].filter { $0.1 > 0 }.map { "\($0.1) gateway(s) \($0.0)" }
+                return Span(box.join([profile] + parts), count("refused") > 0 ? .statusWarn : .normal)
+            default:
+                return Span(profile)
+            }
         case .cstp:
             var parts: [String] = []
             if let address = text("address") { parts.append(address) }

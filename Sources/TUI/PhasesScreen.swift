@@ -55,7 +55,7 @@ public enum PhasesScreen {
             if record.id == state.selected { selectedEnd = lines.count }
         }
         lines.append([])
-        lines += summary(session, width: rect.width - 2, box: box)
+        lines += summary(session, width: rect.width - 2, now: now, box: box)
 
         let list = Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: rect.height - 1)
         // Keep the selected phase, and as much of its details as fit, in view.
@@ -74,12 +74,15 @@ public enum PhasesScreen {
     }
 
     /// The outcome under the phases: connected, failed (with the engine's message), or disconnected.
-    private static func summary(_ session: AppState, width: Int, box: BoxStyle) -> [[Span]] {
+    private static func summary(_ session: AppState, width: Int, now: Double, box: BoxStyle) -> [[Span]] {
         switch session.status {
         case .idle:
             return [[Span("Choose a gateway on screen 1 and press Enter to connect.", .dim)]]
         case .connecting:
-            return []
+            guard let wait = session.waiting else { return [] }
+            return TextLayout.wrap(wait.text(now: now), width: width - 2).enumerated().map { index, text in
+                index == 0 ? [Status.retry.span(text, box)] : [Span("  " + text, .statusWarn)]
+            }
         case .connected:
             return [[Status.ok.span("Connected.", box), Span(" Press 3 for the channels.", .dim)]]
         case .reconnecting:

@@ -25,7 +25,10 @@ public struct PhasesState: Sendable, Equatable {
         case .back: expanded.remove(selected)
         case .disconnect: return session.status.isActive ? .disconnect : .none
         case .reconnect: return session.gateway == nil ? .none : .reconnect
-        case .showGateways: return .show(.gateways)
+        case .showGateways:
+            // Esc while the gateway holds the login gives up the attempt (issue 10); the screen stays.
+            if key == .escape, session.waiting != nil, session.status.isActive { return .cancelAttempt }
+            return .show(.gateways)
         case .showChannels: return .show(.channels)
         case .showHistory: return .show(.history)
         case .help: return .show(.help)

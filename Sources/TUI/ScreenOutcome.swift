@@ -7,6 +7,8 @@ public enum ScreenOutcome: Sendable, Equatable {
     case edit(String)
     case delete(String)
     case disconnect
+    /// Give up the attempt now, without asking (Esc while the gateway holds the login).
+    case cancelAttempt
     case reconnect
     case show(ScreenID)
     /// Leave the help screen (back to where it was opened from).

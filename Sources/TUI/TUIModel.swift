@@ -50,8 +50,13 @@ public struct TUIModel: Sendable {
 
     // MARK: - Keys
 
-    public mutating func handle(_ key: Key) -> TUIOutcome {
-        if let dialog { return handleDialog(dialog, key) }
+    /// `now` is the interface's clock (as `render` takes it): the certificate prompt ignores keys typed as it opens.
+    public mutating func handle(_ key: Key, now: Double) -> TUIOutcome {
+        if let dialog { return handleDialog(dialog, key, now: now) }
+        if session.sso != nil, session.status.isActive {
+            // The SSO box is up: only Esc (give up) and Ctrl-C (TUIApp) mean anything.
+            return key == .escape ? perform(.cancelAttempt) : .none
+        }
         let outcome: ScreenOutcome
         switch screen {
         case .gateways: outcome = gateways.handle(key)
@@ -81,6 +86,9 @@ public struct TUIModel: Sendable {
                              .delete(gateway)))
         case .disconnect:
             present(.confirm(ConfirmDialog(title: "Disconnect", message: "Disconnect from \(name)?"), .disconnect))
+        case .cancelAttempt:
+            session.note("cancelled while the gateway held the login", level: .warning)
+            return .disconnect
         case .reconnect:
             if session.status.isActive { return .reconnect }
             return session.gateway.map { .connect(gateway: $0) } ?? .none
@@ -96,7 +104,7 @@ public struct TUIModel: Sendable {
         return .none
     }
 
-    private mutating func handleDialog(_ current: Dialog, _ key: Key) -> TUIOutcome {
+    private mutating func handleDialog(_ current: Dialog, _ key: Key, now: Double) -> TUIOutcome {
         switch current {
         case .group(var picker):
             let result = picker.handle(key)
@@ -105,7 +113,7 @@ public struct TUIModel: Sendable {
             let result = form.handle(key)
             return finish(result, keep: .form(form)) { .formAnswered($0) } cancelled: { .formAnswered(nil) }
         case .certificate(var prompt):
-            let result = prompt.handle(key)
+            let result = prompt.handle(key, now: now)
             return finish(result, keep: .certificate(prompt)) { .trustDecided($0) } cancelled: { .trustDecided(.cancel) }
         case .identity(var picker):
             let result = picker.handle(key)
@@ -157,8 +165,12 @@ public struct TUIModel: Sendable {
         case .history: HistoryScreen.render(history, session: session, now: now, into: &grid, theme: theme)
         case .help: HelpScreen.render(help, session: session, now: now, into: &grid, theme: theme)
         }
+        if dialog == nil, let sso = session.sso, session.status.isActive {
+            SSOPanel.render(sso, now: now, into: &grid, theme: theme)
+            KeyHintBar.draw(.ssoWait, y: grid.height - 1, into: &grid, box: theme.box)
+        }
         if let dialog {
-            dialog.render(into: &grid, theme: theme)
+            dialog.render(into: &grid, theme: theme, now: now)
             KeyHintBar.draw(dialog.keymap, y: grid.height - 1, into: &grid, box: theme.box)
         }
     }

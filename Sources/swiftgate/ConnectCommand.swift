@@ -70,10 +70,20 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Debug logging on stderr too (the log file is under XDG_STATE_HOME/swiftgate).")
     var verbose = false
 
+    @Option(name: .customLong("auth-timeout"),
+            help: "Seconds a login step may wait for the gateway (a push approval); default: the profile's AuthenticationTimeout, else 300.")
+    var authTimeout: Int?
+
     @Option(help: "User-Agent (the default contains \"AnyConnect\", which newer Cisco gateways require).")
     var useragent: String = AuthConfiguration.defaultUserAgent
 
     @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+        if let authTimeout, !(1...3600).contains(authTimeout) {
+            throw ValidationError("--auth-timeout takes 1 to 3600 seconds")
+        }
+    }
 
     func run() async throws {
         if !authenticate {
@@ -110,10 +120,12 @@ struct ConnectCommand: AsyncParsableCommand {
         }
         var options = ConnectOptions(url: url, group: group ?? target.gateway?.defaultGroup, userAgent: useragent,
                                      tls: TLSConfiguration(caFile: caFile), serverPins: serverCerts)
+        options.groupIsSavedValue = group == nil && target.gateway?.defaultGroup != nil
         options.clientCertificate = certificate ?? target.gateway?.certificatePath
         options.clientKey = key ?? target.gateway?.keyPath
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        options.authTimeoutSeconds = AuthTimeout.resolve(flag: authTimeout, store: database, gateway: target.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         let level: Logger.Level = verbose ? .debug : .info
         options.logger = Logger(label: "swiftgate") { _ in
@@ -192,25 +204,19 @@ struct ConnectCommand: AsyncParsableCommand {
         StandardStreams.out(lines.joined(separator: "\n") + "\n")
     }
 
-    /// TARGET is a saved gateway's name, or a URL; a URL not saved yet is saved under its host name, so its group
-    /// aliases, profile and pins have a home (as Cisco's client remembers the hosts typed into it).
+    /// TARGET is an address, or a saved gateway's name (`TargetResolver`). An address not saved yet is saved
+    /// under itself, so its group aliases have a home (as Cisco's client remembers the hosts typed into it);
+    /// never over a name already taken.
     private func resolveTarget(_ database: SwiftgateStore) throws -> (url: GatewayURL, name: String?, gateway: Gateway?) {
-        if let saved = try database.gateway(named: target) {
-            do { return (try GatewayURL(parsing: saved.url), saved.name, saved) } catch {
-                throw ValidationError("the saved gateway '\(target)' has a bad URL: \(error)")
-            }
+        let resolved: TargetResolver.Resolved
+        do { resolved = try TargetResolver.resolve(target, in: database) } catch let error as TargetResolver.Failure {
+            throw ValidationError(error.description)
         }
-        let url: GatewayURL
-        do { url = try GatewayURL(parsing: target) } catch {
-            throw ValidationError("'\(target)' is neither a saved gateway (swiftgate gateways list) nor a URL: \(error)")
-        }
-        if let saved = try database.gateways().first(where: { (try? GatewayURL(parsing: $0.url)) == url }) {
-            return (url, saved.name, saved)
-        }
-        var name = url.host
-        if try database.gateway(named: name) != nil { name = "\(url.host):\(url.port)\(url.path == "/" ? "" : url.path)" }
-        let gateway = try database.saveGateway(Gateway(name: name, url: url.description, source: .manual))
-        return (url, gateway.name, gateway)
+        if let saved = resolved.gateway { return (resolved.url, saved.name, saved) }
+        let name = TargetResolver.name(for: resolved.url)
+        guard try database.gateway(named: name) == nil else { return (resolved.url, nil, nil) }
+        let gateway = try database.saveGateway(Gateway(name: name, url: resolved.url.description, source: .manual))
+        return (resolved.url, gateway.name, gateway)
     }
 }
 

@@ -70,6 +70,20 @@ struct EventFormatter {
             return ("reconnected", [("after", .string(after)), ("changed", .list(changed.map(EventValue.string)))])
         case .log(let message):
             return ("log", [("message", .string(message))])
+        case .warning(let message, let detail):
+            return ("warning", [("message", .string(message))] + detail)
+        case .waiting(let phase, let elapsed, let timeout):
+            return ("waiting", [("phase", .string(phase.rawValue)), ("elapsed_s", .int(elapsed)), ("timeout_s", .int(timeout)),
+                                ("message", .string(Self.waitingText))])
+        case .sso(let sso):
+            var values: [(String, EventValue)] = [("state", .string(sso.state.rawValue)), ("mode", .string(sso.mode.rawValue)),
+                                                  ("url", .string(sso.loginURL)), ("timeout_s", .int(sso.timeoutSeconds))]
+            if let browser = sso.browser { values.append(("browser", .string(browser))) }
+            if let port = sso.callbackPort { values.append(("callback_port", .int(port))) }
+            if sso.overSSH { values.append(("over_ssh", .bool(true))) }
+            if let message = sso.message { values.append(("message", .string(message))) }
+            if sso.state == .started { values.append(("instructions", .string(sso.instructions))) }
+            return ("sso", values)
         case .error(let code, let message):
             return ("error", [("code", .int(Int(code))), ("message", .string(message))])
         }
@@ -92,10 +106,28 @@ struct EventFormatter {
             return "[\(clock)] \(fields.kind): " + fields.values.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
         case .log(let message):
             return "[\(clock)] \(message)"
+        case .warning(let message, let detail):
+            let flat = detail.map { "\($0.0)=\(plain($0.1))" }.joined(separator: " ")
+            return "[\(clock)] warning: \(message)" + (flat.isEmpty ? "" : " (\(flat))")
+        case .waiting(_, let elapsed, let timeout):
+            return "[\(clock)] \(Self.waitingText) (\(elapsed) s of at most \(timeout) s; Ctrl-C cancels)"
+        case .sso(let sso):
+            switch sso.state {
+            case .started:
+                var line = "[\(clock)] single sign-on (\(sso.mode.rawValue) browser): open \(sso.loginURL)\n    "
+                    + sso.instructions + " Waiting up to \(sso.timeoutSeconds) s; Ctrl-C cancels."
+                if let message = sso.message { line += "\n    " + message }
+                return line
+            case .done: return "[\(clock)] single sign-on done"
+            case .failed: return "[\(clock)] single sign-on failed: \(sso.message ?? "no reason given")"
+            }
         case .error(let code, let message):
             return "[\(clock)] error (exit \(code)): \(message)"
         }
     }
+
+    /// A held login reply is most often a push approval waiting on a phone (issue 10).
+    static let waitingText = "waiting for the gateway — approve the request on your device?"
 
     private static func plain(_ value: EventValue) -> String {
         switch value {

@@ -12,6 +12,12 @@ struct GatewaysCommand: ParsableCommand {
         defaultSubcommand: List.self
     )
 
+    /// "manual", or whose profile listed it (issue 13, item 1: the user sees where every entry came from).
+    static func source(of gateway: Gateway) -> String {
+        guard gateway.source == .profile else { return "manual" }
+        return gateway.profileOrigin.map { "from the profile of \($0)" } ?? "imported from a file"
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List saved gateways.")
         @OptionGroup var store: StoreOptions
@@ -29,7 +35,7 @@ struct GatewaysCommand: ParsableCommand {
                 var extras: [String] = []
                 if let group = gateway.defaultGroup { extras.append("group \(group)") }
                 if let user = gateway.username { extras.append("user \(user)") }
-                extras.append(gateway.source == .profile ? "from profile of \(gateway.profileOrigin ?? "?")" : "manual")
+                extras.append(GatewaysCommand.source(of: gateway))
                 print(gateway.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(gateway.url)  (\(extras.joined(separator: ", ")))")
             }
         }
@@ -48,6 +54,7 @@ struct GatewaysCommand: ParsableCommand {
         func run() throws {
             let parsed: GatewayURL
             do { parsed = try GatewayURL(parsing: url) } catch { throw ValidationError(error.description) }
+            if let problem = TargetResolver.nameProblem(name, url: parsed) { throw ValidationError(problem) }
             let database = try store.open()
             try database.saveGateway(Gateway(name: name, url: parsed.description, defaultGroup: group, username: user,
                                              source: .manual, certificatePath: certificate, keyPath: key))
@@ -84,14 +91,14 @@ struct GatewaysCommand: ParsableCommand {
             print("url:           \(gateway.url)")
             print("default group: \(gateway.defaultGroup ?? "-")")
             print("user:          \(gateway.username ?? "-")")
-            print("source:        \(gateway.source == .profile ? "profile of \(gateway.profileOrigin ?? "?")" : "manual")")
+            print("source:        \(GatewaysCommand.source(of: gateway))")
             if let certificate = gateway.certificatePath { print("certificate:   \(certificate) (key \(gateway.keyPath ?? certificate))") }
             let aliases = try database.groupAliases(forGateway: gateway.name)
             print("groups seen:   " + (aliases.isEmpty ? "-" : aliases.map {
                 "\($0.label)\($0.label == $0.value ? "" : " [\($0.value)]")\($0.isDefault ? " (gateway default)" : "")"
             }.joined(separator: "; ")))
             if let url = try? GatewayURL(parsing: gateway.url) {
-                let pins = try database.trustedPins(for: "\(url.host):\(url.port)")
+                let pins = try database.trustedPins(for: HostPortKey.make(host: url.host, port: url.port))
                 print("trusted pins:  " + (pins.isEmpty ? "- (the system trust store decides)" : pins.map {
                     $0.pin + ($0.warning ? " (accepted despite: \($0.reasons.joined(separator: ", ")))" : "")
                 }.joined(separator: "\n               ")))
@@ -116,9 +123,11 @@ struct GatewaysCommand: ParsableCommand {
                 FileManager.default.standardError("swiftgate: \(file): \(error)\n")
                 throw ExitCode(1)
             }
-            let imported = try SQLiteSessionStore.importHosts(profile.hosts, origin: nil, into: store.open())
+            let changes = try SQLiteSessionStore.importHosts(profile.hosts, origin: nil, into: store.open())
+            let imported = changes.added + changes.changed
             print("Imported \(imported.count) of \(profile.hosts.count) gateways"
                   + (imported.isEmpty ? "" : ": \(imported.joined(separator: ", "))"))
+            for refusal in changes.refused { print("Not imported: '\(refusal.name)': \(refusal.reason)") }
         }
     }
 }

@@ -4,8 +4,8 @@ import GatewayProtocol
 
 /// The front end of `swiftgate connect`: answers from the command line and stdin, never a prompt for trust.
 ///
-/// Form answers: a text field named `username` gets `--user`; every other field (the password first) takes the
-/// next line of stdin. On a terminal without `--passwd-on-stdin`, fields are asked for on stderr instead, with
+/// Form answers: a text field named `username` gets `--user`; a text field the gateway prefilled keeps its value;
+/// every other field (the password first) takes the next line of stdin. On a terminal without `--passwd-on-stdin`, fields are asked for on stderr instead, with
 /// echo off for passwords, unless `--non-interactive`.
 actor HeadlessFrontEnd: FrontEnd {
     private let username: String?
@@ -34,6 +34,12 @@ actor HeadlessFrontEnd: FrontEnd {
         for field in form.questions {
             if field.kind == .text, field.name == "username", let username {
                 answers[field.name] = Secret(username)
+                continue
+            }
+            if field.kind == .text, !field.value.isEmpty {
+                // A value the gateway filled in (an editable secondary_username of ASA double authentication):
+                // kept, so the lines of stdin go to the fields that really need them.
+                answers[field.name] = Secret(field.value)
                 continue
             }
             if field.kind == .select {

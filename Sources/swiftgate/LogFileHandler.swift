@@ -1,5 +1,7 @@
+import Engine
 import Foundation
 import Logging
+import Store
 
 /// swift-log lines to Swiftgate's log file (under XDG_STATE_HOME, DESIGN.md §3) and, with `--verbose`, to stderr.
 /// The engine never hands it a secret: credentials are redacted where the lines are made.
@@ -15,23 +17,24 @@ struct LogFileHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let text = "\(Date().formatted(.iso8601)) \(event.level) \(event.message)\n"
+        // One line per event, whatever the message holds (gateway text among it): no raw newline or escape.
+        let text = "\(Date().formatted(.iso8601)) \(event.level) \(LogText.escaped("\(event.message)"))\n"
         let data = Data(text.utf8)
         // A full disk or a closed stderr drops the line; it never traps (issue 13, item 3).
         try? self.file?.write(contentsOf: data)
         if mirrorToStandardError { StandardStreams.err(text) }
     }
 
-    /// Opens (creating, mode 0600) `swiftgate.log` in the state directory; logging goes on without it if it cannot.
+    /// Opens (creating 0700 / 0600, and under sudo handing to the user) `swiftgate.log` in the state directory,
+    /// never through a link planted there (issue 13, item 4); logging goes on without the file if it cannot.
     static func open(directory: String) -> FileHandle? {
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                 attributes: [.posixPermissions: 0o700])
-        let path = directory + "/swiftgate.log"
-        if !FileManager.default.fileExists(atPath: path) {
-            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        do {
+            let descriptor = try SafeFiles.openForAppending(directory: directory, name: "swiftgate.log",
+                                                            handover: SudoHandover.fromSudo())
+            return FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        } catch {
+            FileManager.default.standardError("swiftgate: no log file: \(error)\n")
+            return nil
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return nil }
-        handle.seekToEndOfFile()
-        return handle
     }
 }

@@ -49,7 +49,7 @@ final class TUIApp {
                 case .key(.control("c")):
                     // Raw mode turns Ctrl-C into a key: leave at once, disconnecting cleanly first.
                     act(on: .quit)
-                case .key(let key): act(on: model.handle(key))
+                case .key(let key): act(on: model.handle(key, now: now))
                 }
             }
             for message in mailbox.drain() {
@@ -143,7 +143,7 @@ final class TUIApp {
             model.present(.form(FormDialog(form, gateway: model.session.gateway)))
         case .trust(let question, let answer):
             pendingTrust = answer
-            model.present(.certificate(CertificatePrompt(question)))
+            model.present(.certificate(CertificatePrompt(question, openedAt: now)))
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
@@ -161,10 +161,14 @@ final class TUIApp {
             model.session.note("already connected: disconnect first (d)", level: .warning, at: now)
             return
         }
-        guard let gateway = try? store.gateway(named: name), let url = try? GatewayURL(parsing: gateway.url) else {
-            model.session.note("the gateway '\(name)' has no usable URL", level: .error, at: now)
+        // The same reading as `connect TARGET`: an address is that address, never a saved name (issue 13, item 1).
+        let resolved: TargetResolver.Resolved
+        do { resolved = try TargetResolver.resolve(name, in: store) } catch {
+            model.session.note("\(error)", level: .error, at: now)
             return
         }
+        let url = resolved.url
+        let gateway = resolved.gateway ?? Gateway(name: TargetResolver.name(for: url), url: url.description)
         do {
             try ConnectionEngine.checkTunnelPrivilege()
         } catch {
@@ -172,10 +176,12 @@ final class TUIApp {
             return
         }
         var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
-        options.gatewayName = gateway.name
+        options.gatewayName = resolved.gateway?.name
+        options.groupIsSavedValue = gateway.defaultGroup != nil
         options.clientCertificate = gateway.certificatePath
         options.clientKey = gateway.keyPath
         options.store = SQLiteSessionStore(store: store)
+        options.authTimeoutSeconds = AuthTimeout.resolve(flag: nil, store: store, gateway: gateway.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
@@ -184,7 +190,7 @@ final class TUIApp {
         let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
                                       runtimeDirectory: RuntimeDirectory.resolve())
         let mailbox = self.mailbox
-        let history = HistoryWriter(store: store, gateway: gateway.name, url: gateway.url)
+        let history = HistoryWriter(store: store, gateway: resolved.gateway?.name, url: url.description)
         let logger = options.logger
         Task {
             var summary = SessionSummary()
@@ -235,10 +241,17 @@ final class TUIApp {
             model.session.note("not saved: a gateway needs a name and an https:// URL", level: .error, at: now)
             return
         }
+        if let problem = TargetResolver.nameProblem(name, url: url) {
+            model.session.note("not saved: \(problem)", level: .error, at: now)
+            return
+        }
         let group = answers["group"]?.reveal().trimmingCharacters(in: .whitespaces)
         let user = answers["user"]?.reveal().trimmingCharacters(in: .whitespaces)
         var gateway = (try? store.gateway(named: name)) ?? Gateway(name: name, url: url.description)
         gateway.url = url.description
+        // Edited by the user: theirs now, so no profile replaces it.
+        gateway.source = .manual
+        gateway.profileOrigin = nil
         gateway.defaultGroup = group?.isEmpty == false ? group : nil
         gateway.username = user?.isEmpty == false ? user : nil
         _ = try? store.saveGateway(gateway)
@@ -250,7 +263,7 @@ final class TUIApp {
         let history = (try? store.history(limit: 200)) ?? []
         model.gateways.update(gateways.map { gateway in
             let url = try? GatewayURL(parsing: gateway.url)
-            let pins = url.flatMap { try? store.trustedPins(for: "\($0.host):\($0.port)") } ?? []
+            let pins = url.flatMap { try? store.trustedPins(for: HostPortKey.make(host: $0.host, port: $0.port)) } ?? []
             let last = history.first { $0.gatewayName == gateway.name }
             return GatewaySummary(
                 name: gateway.name, url: gateway.url, host: url?.host ?? gateway.url,

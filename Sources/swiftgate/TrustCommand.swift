@@ -10,15 +10,11 @@ struct TrustCommand: ParsableCommand {
         defaultSubcommand: List.self
     )
 
-    /// `host` or `host:port` (IPv6 in brackets) → `host:port` as the engine keys pins.
+    /// `host` or `host:port` (IPv6 in brackets) → `host:port` as the engine keys pins: lower-case, no trailing dot.
     static func hostPort(_ text: String) -> String {
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            let host = String(text[text.index(after: text.startIndex)..<close])
-            let rest = text[text.index(after: close)...]
-            return "\(host):\(rest.hasPrefix(":") ? String(rest.dropFirst()) : "443")"
-        }
-        let parts = text.split(separator: ":")
-        return parts.count == 2 ? text : "\(text):443"
+        // A bare IPv6 address (more than one colon, no brackets) has no port in it, as before.
+        if !text.hasPrefix("["), text.filter({ $0 == ":" }).count > 1 { return HostPortKey.make(host: text, port: 443) }
+        return HostPortKey.parse(text)
     }
 
     struct List: ParsableCommand {

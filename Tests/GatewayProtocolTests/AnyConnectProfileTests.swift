@@ -32,4 +32,17 @@ final class AnyConnectProfileTests: XCTestCase {
             XCTAssertEqual($0 as? ProfileError, .markup(.documentTypeForbidden))
         }
     }
+
+    func testAuthenticationTimeoutIsReadFromClientInitializationAndNonsenseIgnored() throws {
+        func profile(_ value: String) throws -> AnyConnectProfile {
+            try AnyConnectProfile.parse(Array("""
+                <AnyConnectProfile xmlns="http://schemas.xmlsoap.org/encoding/"><ClientInitialization>\
+                <AuthenticationTimeout>\(value)</AuthenticationTimeout></ClientInitialization></AnyConnectProfile>
+                """.utf8))
+        }
+        XCTAssertEqual(try profile("90").authenticationTimeout, 90)
+        XCTAssertNil(try profile("0").authenticationTimeout)
+        XCTAssertNil(try profile("abc").authenticationTimeout)
+        XCTAssertNil(try profile("99999999999999999999").authenticationTimeout)
+    }
 }

@@ -205,14 +205,14 @@ final class AuthFlowTests: XCTestCase {
         }
     }
 
-    func testSameHostRedirectIsFollowedAndOtherHostRefused() throws {
+    func testSameHostRedirectIsFollowedAndPlainHTTPRefused() throws {
         var flow = AuthFlow(configuration: AuthConfiguration(url: url))
         _ = flow.start()
         let redirected = try flow.receive(HTTPResponse(status: 302, reason: "Found", headers: HTTPHeaders([("Location", "/+webvpn+/index.html")])))
         guard case .send(let request) = redirected else { return XCTFail() }
         XCTAssertEqual(request.path, "/+webvpn+/index.html")
-        XCTAssertThrowsError(try flow.receive(HTTPResponse(status: 302, reason: "Found", headers: HTTPHeaders([("Location", "https://evil.example/")])))) { error in
-            XCTAssertEqual(error as? AuthFlowError, .redirectToOtherHost("https://evil.example/"))
+        XCTAssertThrowsError(try flow.receive(HTTPResponse(status: 302, reason: "Found", headers: HTTPHeaders([("Location", "http://evil.example/")])))) { error in
+            XCTAssertEqual(error as? AuthFlowError, .unsupportedRedirect("http://evil.example/"))
         }
     }
 

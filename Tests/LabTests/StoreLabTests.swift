@@ -64,8 +64,9 @@ final class StoreLabTests: LabTestCase {
         let hosts = (download(first)?["detail"] as? [String: Any])?["hosts"] as? [[String: Any]]
         XCTAssertEqual(hosts?.compactMap { $0["name"] as? String }, ["Lab Primary", "Lab By Name"])
         let list = try swiftgate(lab, ["gateways", "list"])
-        XCTAssertTrue(list.stdout.contains("Lab Primary") && list.stdout.contains("from profile of 198.18.0.1"), list.stdout)
-        let show = try swiftgate(lab, ["gateways", "show", "198.18.0.1"])
+        XCTAssertTrue(list.stdout.contains("Lab Primary") && list.stdout.contains("from the profile of 198.18.0.1:4443"), list.stdout)
+        // The URL typed is saved under itself (its address), so the name reads as what it is.
+        let show = try swiftgate(lab, ["gateways", "show", "198.18.0.1:4443"])
         XCTAssertTrue(show.stdout.contains("profile:"), show.stdout)
 
         let second = try connectOnce(lab)
@@ -93,8 +94,8 @@ final class StoreLabTests: LabTestCase {
         XCTAssertFalse(failed.stdout.contains(#""event":"connected""#), "no tunnel without the mandatory profile")
     }
 
-    func testPinnedSelfSignedGatewayConnectsWithAWarningAndASwappedCertificateIsRefused() throws {
-        // One database for both gateways below (each lab's own goes away with it).
+    func testPinnedSelfSignedGatewayConnectsWithAWarningASwappedCertificateIsRefusedAndAValidOneResolvesIt() throws {
+        // One database for the gateways below (each lab's own goes away with it).
         let database = try makeScratch() + "/swiftgate.sqlite"
         let selfSigned = try start(["--server-cert", "self-signed"])
         let add = try swiftgate(selfSigned, ["trust", "add", "198.18.0.1:4443", selfSigned["SELF_SIGNED_PIN"], "--db", database])
@@ -107,16 +108,87 @@ final class StoreLabTests: LabTestCase {
         XCTAssertEqual(certificate["trusted"] as? Bool, false, "the warning: accepted by pin, not valid")
         XCTAssertFalse((certificate["reasons"] as? [String] ?? []).isEmpty)
         let oldPin = selfSigned["SELF_SIGNED_PIN"]
-
-        // The same host:port now presents another certificate (a CA-signed one): never silently accepted.
         stop(selfSigned)
+
+        // The same host:port now presents another certificate that does not validate either (no --cafile for
+        // the CA-signed one): never silently accepted.
         let swapped = try start()
-        let refused = try swapped.swiftgate(["connect", swapped["URL"], "--db", database, "--cafile", swapped["CA_FILE"],
+        let refused = try swapped.swiftgate(["connect", swapped["URL"], "--db", database,
                                              "--user", "alice", "--passwd-on-stdin", "--authenticate"], stdin: "secret\n")
         XCTAssertEqual(refused.exitCode, 4, refused.allOutput)
         XCTAssertTrue(refused.stderr.contains("not the certificate pinned for 198.18.0.1:4443"), refused.stderr)
         XCTAssertTrue(refused.stderr.contains(oldPin), "the old pin is shown")
         XCTAssertTrue(refused.stderr.contains(swapped["SERVER_PIN"]), "and the new one")
+
+        // Issue 13, item 15: with its CA the new certificate validates; the errors the pin stood in for are
+        // resolved, so it connects, the warning is gone, and the certificate event says so.
+        let resolved = try swapped.swiftgate(["connect", swapped["URL"], "--db", database, "--cafile", swapped["CA_FILE"],
+                                              "--user", "alice", "--passwd-on-stdin", "--authenticate", "--events", "json"],
+                                             stdin: "secret\n")
+        XCTAssertEqual(resolved.exitCode, 0, resolved.allOutput)
+        let event = try XCTUnwrap(resolved.events.first { $0["event"] as? String == "certificate" })
+        XCTAssertEqual(event["decision"] as? String, "warning-cleared")
+        XCTAssertEqual(event["trusted"] as? Bool, true)
+        XCTAssertTrue(resolved.stdout.contains("no longer warns"), resolved.stdout)
+        let trust = try swiftgate(swapped, ["trust", "list", "--db", database])
+        XCTAssertFalse(trust.stdout.contains(oldPin), "the stand-in pin is gone: \(trust.stdout)")
+        XCTAssertFalse(trust.stdout.contains("warning"), trust.stdout)
+    }
+
+    /// Issue 13, item 1: a gateway's profile plants an entry named like another gateway's URL and one reusing the
+    /// user's saved name. Neither is saved, the user is told, and `connect URL` goes to the URL typed even when
+    /// such an entry is in the database (put there by an older Swiftgate).
+    func testAProfileCannotPlantAnEntryThatHijacksAConnection() throws {
+        let dir = try makeScratch()
+        let profile = dir + "/profile.xml"
+        try Self.profileXML([("https://gateway.lab.test:4443", "198.18.0.77:4443"), ("corp", "198.18.0.77:4443"),
+                             ("Lab Friendly", "gateway.lab.test:4443")])
+            .write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        let lab = try start(["--extra", "user-profile = \(profile)"])
+        XCTAssertEqual(try swiftgate(lab, ["gateways", "add", "corp", lab["URL"], "--user", "alice"]).exitCode, 0)
+
+        let first = try connectOnce(lab, target: "corp")
+        XCTAssertEqual(first.exitCode, 0, first.allOutput)
+        let saved = try XCTUnwrap(first.doneDetail("download")?["saved"] as? [String: Any], first.stdout)
+        XCTAssertEqual(saved["added"] as? [String], ["Lab Friendly"])
+        let refused = (saved["refused"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        XCTAssertEqual(refused, ["https://gateway.lab.test:4443", "corp"])
+        let told = first.events.first { ($0["message"] as? String ?? "").hasPrefix("the profile of 198.18.0.1:4443") }
+        XCTAssertNotNil(told, "the user is told what the profile did: \(first.stdout)")
+
+        let list = try swiftgate(lab, ["gateways", "list"]).stdout
+        XCTAssertFalse(list.contains("198.18.0.77"), list)
+        XCTAssertTrue(list.contains("Lab Friendly") && list.contains("from the profile of 198.18.0.1:4443"), list)
+        XCTAssertTrue(try swiftgate(lab, ["gateways", "show", "corp"]).stdout.contains("url:           \(lab["URL"])"))
+
+        // An entry an older version saved: a name that is a URL, pointing elsewhere.
+        let plant = "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"INSERT INTO gateway (name, url, "
+            + "source, profileOrigin, createdAt, updatedAt) VALUES ('https://gateway.lab.test:4443', "
+            + "'https://198.18.0.77:4443/', 'profile', 'x', '2025-01-01 00:00:00.000', '2025-01-01 00:00:00.000')\"); c.commit()"
+        XCTAssertEqual(try CommandRunner.run(["/usr/bin/python3", "-c", plant, lab.databasePath], timeout: 30).exitCode, 0)
+        let typed = try lab.swiftgate(["connect", "https://gateway.lab.test:4443", "--cafile", lab["CA_FILE"], "--user", "alice",
+                                       "--passwd-on-stdin", "--authenticate"], stdin: "secret\n")
+        XCTAssertEqual(typed.exitCode, 0, typed.allOutput)
+        XCTAssertEqual(typed.authValue("HOST"), "198.18.0.1", "the URL typed, not the planted entry")
+    }
+
+    /// Issue 13, item 16: the profile belongs to the gateway, so a second saved entry for it does not fetch it again.
+    func testASecondEntryForTheSameGatewaySeesItsProfile() throws {
+        let dir = try makeScratch()
+        let profile = dir + "/profile.xml"
+        try Self.profileXML([("Lab Primary", "198.18.0.1:4443")]).write(toFile: profile, atomically: true, encoding: .utf8)
+        chmod(profile, 0o644)
+        let lab = try start(["--extra", "user-profile = \(profile)"])
+        for name in ["lab-one", "lab-two"] {
+            XCTAssertEqual(try swiftgate(lab, ["gateways", "add", name, lab["URL"]]).exitCode, 0)
+        }
+        let first = try connectOnce(lab, target: "lab-one")
+        XCTAssertEqual(download(first)?["state"] as? String, "done", first.allOutput)
+        let second = try connectOnce(lab, target: "lab-two")
+        XCTAssertEqual(download(second)?["state"] as? String, "skipped", second.allOutput)
+        XCTAssertEqual((download(second)?["detail"] as? [String: Any])?["reason"] as? String, "the stored profile is current")
+        XCTAssertTrue(try swiftgate(lab, ["gateways", "show", "lab-two"]).stdout.contains("profile:"))
     }
 
     func testAWarningClearsOnceTheCertificateValidates() throws {
@@ -135,12 +207,12 @@ final class StoreLabTests: LabTestCase {
         let first = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin",
                                        "--group", "Sales", "--authenticate"], stdin: "secret\n")
         XCTAssertEqual(first.exitCode, 0, first.allOutput)
-        let show = try swiftgate(lab, ["gateways", "show", "198.18.0.1"])
+        let show = try swiftgate(lab, ["gateways", "show", "198.18.0.1:4443"])
         XCTAssertTrue(show.stdout.contains("default group: Sales"), show.stdout)
         XCTAssertTrue(show.stdout.contains("Engineering & Ops (EU) [Engineering]"), show.stdout)
         XCTAssertTrue(show.stdout.contains("user:          alice"), show.stdout)
-        // By name, with no --group and no --user: the saved ones.
-        let byName = try lab.swiftgate(["connect", "198.18.0.1", "--cafile", lab["CA_FILE"], "--passwd-on-stdin",
+        // By its address again, with no --group and no --user: the saved ones.
+        let byName = try lab.swiftgate(["connect", "198.18.0.1:4443", "--cafile", lab["CA_FILE"], "--passwd-on-stdin",
                                         "--authenticate", "--events", "json"], stdin: "secret\n")
         XCTAssertEqual(byName.exitCode, 0, byName.allOutput)
         let chosen = (byName.doneDetail("group-select")?["chosen"] as? [String: Any])?["value"] as? String
@@ -148,6 +220,36 @@ final class StoreLabTests: LabTestCase {
         let history = try swiftgate(lab, ["history"])
         XCTAssertEqual(history.stdout.components(separatedBy: "authenticated").count - 1, 2, history.stdout)
         XCTAssertFalse(history.stdout.contains("secret"))
+    }
+
+    /// Issue 13, item 4, end to end: links planted at the log path and at the database's -wal (as root, which
+    /// Swiftgate is under sudo) are refused; their target is untouched.
+    func testLinksPlantedInTheUsersFilesAreNotFollowed() throws {
+        let lab = try start()
+        let dir = try makeScratch()
+        let precious = dir + "/precious"
+        try "precious\n".write(toFile: precious, atomically: true, encoding: .utf8)
+        func plant(_ path: String) {
+            XCTAssertEqual(symlink(precious, path), 0)
+            XCTAssertEqual(lchown(path, 65534, 65534), 0, "a link the user made, not root")
+        }
+        XCTAssertEqual(mkdir(dir + "/state", 0o700), 0)
+        XCTAssertEqual(mkdir(dir + "/state/swiftgate", 0o700), 0)
+        plant(dir + "/state/swiftgate/swiftgate.log")
+        let logged = try lab.client(["/usr/bin/env", "XDG_STATE_HOME=\(dir)/state", LabGateway.binary, "connect", lab["URL"],
+                                     "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--authenticate",
+                                     "--verbose"], stdin: "secret\n")
+        XCTAssertEqual(logged.exitCode, 0, "the connection goes on without its log file: \(logged.allOutput)")
+        XCTAssertTrue(logged.stderr.contains("no log file") && logged.stderr.contains("symbolic link"), logged.stderr)
+        XCTAssertEqual(try String(contentsOfFile: precious, encoding: .utf8), "precious\n")
+
+        // The user replaces the -wal (left by the run above) with a link.
+        unlink(lab.databasePath + "-wal")
+        plant(lab.databasePath + "-wal")
+        let listed = try swiftgate(lab, ["gateways", "list"])
+        XCTAssertEqual(listed.exitCode, 1, listed.allOutput)
+        XCTAssertTrue(listed.stderr.contains("symbolic link"), listed.stderr)
+        XCTAssertEqual(try String(contentsOfFile: precious, encoding: .utf8), "precious\n")
     }
 
     func testImportingAProfileFile() throws {

@@ -144,30 +144,43 @@ final class GatewayStoreTests: StoreTestCase {
         let store = try makeStore()
         try store.saveGateway(fullGateway())
         XCTAssertNil(try store.profile(forGateway: "corp"))
-        let first = StoredProfile(gatewayName: "corp", uri: "/profiles/corp.xml",
+        let first = StoredProfile(hostPort: "vpn.example.com:443", uri: "/profiles/corp.xml",
                                   sha1: "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3", xml: "<AnyConnectProfile/>",
                                   fetchedAt: date(10))
         XCTAssertEqual(first.sha1, "A94A8FE5CCB19BA61C4C0873D391E987982FBBD3")
         try store.saveProfile(first)
         XCTAssertEqual(try store.profile(forGateway: "corp"), first)
-        let second = StoredProfile(gatewayName: "corp", uri: "/profiles/corp2.xml",
+        let second = StoredProfile(hostPort: "vpn.example.com:443", uri: "/profiles/corp2.xml",
                                    sha1: "0000000000000000000000000000000000000001", xml: "<AnyConnectProfile>2</AnyConnectProfile>",
                                    fetchedAt: date(20))
         try store.saveProfile(second)
         XCTAssertEqual(try store.profile(forGateway: "corp"), second)
         XCTAssertEqual(try inspect { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM profile") }, 1)
-        assertStoreError(.unknownGateway(name: "nope")) {
-            try store.saveProfile(StoredProfile(gatewayName: "nope", uri: "/p", sha1: "00", xml: "", fetchedAt: self.date(0)))
-        }
+    }
+
+    /// Issue 13, item 16: the profile belongs to the gateway (host:port), so every saved entry for it sees it.
+    func testEveryEntryForTheSameGatewaySharesItsProfile() throws {
+        let store = try makeStore()
+        try store.saveGateway(Gateway(name: "corp", url: "https://vpn.example.com/eng"))
+        try store.saveGateway(Gateway(name: "corp-sales", url: "https://VPN.example.com./sales"))
+        try store.saveGateway(Gateway(name: "other", url: "https://vpn.example.com:8443/"))
+        let profile = StoredProfile(hostPort: "vpn.example.com:443", uri: "/p.xml", sha1: "AB", xml: "<x/>", fetchedAt: date(0))
+        try store.saveProfile(profile)
+        XCTAssertEqual(try store.profile(forGateway: "corp-sales"), profile)
+        XCTAssertEqual(try store.profile(forHostPort: "Vpn.Example.Com.:443"), profile)
+        XCTAssertNil(try store.profile(forGateway: "other"), "another port is another gateway")
     }
 
     func testRemovingAGatewayRemovesItsAliasesAndProfileButNotHistory() throws {
         let store = try makeStore()
         try store.saveGateway(fullGateway())
         try store.saveGateway(Gateway(name: "lab", url: "https://lab"))
+        try store.saveGateway(Gateway(name: "lab-too", url: "https://lab:443/other"))
         for name in ["corp", "lab"] {
             try store.replaceGroupAliases([GroupAlias(value: "g", label: "G", seenAt: date(0))], forGateway: name)
-            try store.saveProfile(StoredProfile(gatewayName: name, uri: "/p.xml", sha1: "AB", xml: "<x/>", fetchedAt: date(0)))
+        }
+        for key in ["vpn.example.com:443", "lab:443"] {
+            try store.saveProfile(StoredProfile(hostPort: key, uri: "/p.xml", sha1: "AB", xml: "<x/>", fetchedAt: date(0)))
         }
         _ = try store.recordConnection(ConnectionRecord(gatewayName: "corp", url: "https://vpn.example.com", startedAt: date(0)))
 
@@ -177,7 +190,8 @@ final class GatewayStoreTests: StoreTestCase {
         XCTAssertEqual(try inspect { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM group_alias") }, 1)
         XCTAssertEqual(try inspect { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM profile") }, 1)
         XCTAssertEqual(try store.groupAliases(forGateway: "lab").count, 1)
-        XCTAssertNotNil(try store.profile(forGateway: "lab"))
+        XCTAssertTrue(try store.removeGateway(named: "lab"))
+        XCTAssertNotNil(try store.profile(forGateway: "lab-too"), "another entry for the same gateway keeps it")
         XCTAssertEqual(try store.history().map(\.gatewayName), ["corp"])
     }
 

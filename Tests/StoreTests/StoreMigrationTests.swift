@@ -20,13 +20,17 @@ final class StoreMigrationTests: StoreTestCase {
                     INSERT INTO gateway (id, name, url, defaultGroup, username, dtlsMode, source, profileOrigin,
                                          certificatePath, keyPath, createdAt, updatedAt)
                     VALUES (1, 'corp', 'https://vpn.example.com', 'eng', 'ann', 'psk', 'manual', NULL, NULL, NULL,
+                            '2025-01-02 03:04:05.000', '2025-01-02 03:04:06.000'),
+                           (2, 'HQ West', 'https://west.example.com/', NULL, NULL, NULL, 'profile', 'corp', NULL, NULL,
                             '2025-01-02 03:04:05.000', '2025-01-02 03:04:06.000');
                     INSERT INTO group_alias (gatewayId, position, value, label, isDefault, seenAt)
                     VALUES (1, 0, 'eng', 'Engineering', 1, '2025-01-02 03:04:05.000');
                     INSERT INTO trust (hostPort, pin, subject, issuer, notAfter, reasons, acceptedAt, warning)
                     VALUES ('vpn.example.com:443', 'pin-sha256:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=',
                             'CN=vpn', 'CN=ca', '2030-01-01', '["self-signed certificate"]',
-                            '2025-01-02 03:04:05.000', 1);
+                            '2025-01-02 03:04:05.000', 1),
+                           ('VPN.Example.com.:443', 'pin-sha256:AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=',
+                            'CN=vpn', 'CN=ca', '2031-01-01', '[]', '2025-01-02 03:04:05.000', 0);
                     INSERT INTO profile (gatewayId, uri, sha1, xml, fetchedAt)
                     VALUES (1, '/p.xml', 'ABCDEF', '<AnyConnectProfile/>', '2025-01-02 03:04:05.000');
                     INSERT INTO connection (gatewayName, url, startedAt, endedAt, outcome, phaseTimings, transport,
@@ -40,13 +44,30 @@ final class StoreMigrationTests: StoreTestCase {
                                ["https://vpn.example.com", "eng", "ann", "psk"])
                 XCTAssertEqual(try store.groupAliases(forGateway: "corp").map(\.label), ["Engineering"])
                 let trust = try store.trustedPins(for: "vpn.example.com:443")
-                XCTAssertEqual(trust.map(\.reasons), [["self-signed certificate"]])
-                XCTAssertEqual(trust.map(\.warning), [true])
+                XCTAssertEqual(trust.map(\.reasons), [["self-signed certificate"], []], "v2 merges the host's spellings")
+                XCTAssertEqual(trust.map(\.warning), [true, false])
+                XCTAssertEqual(try store.gateway(named: "HQ West")?.profileOrigin, "vpn.example.com:443",
+                               "v2: the origin is the host:port of the gateway named before")
                 XCTAssertEqual(try store.profile(forGateway: "corp")?.xml, "<AnyConnectProfile/>")
                 let last = try XCTUnwrap(store.history().first)
                 XCTAssertEqual(last.phaseTimings, ["tls": 40])
                 XCTAssertEqual(last.transport, .dtls)
                 XCTAssertEqual(last.bytesOut, 200)
+            }),
+            HistoricalStep(migration: "v2-profile-origin", seed: { db in
+                try db.execute(sql: """
+                    INSERT INTO gateway (name, url, source, profileOrigin, createdAt, updatedAt)
+                    VALUES ('lab', 'https://lab.example:4443/', 'manual', NULL,
+                            '2025-02-02 03:04:05.000', '2025-02-02 03:04:05.000'),
+                           ('Lab East', 'https://east.lab.example/', 'profile', 'lab.example:4443',
+                            '2025-02-02 03:04:05.000', '2025-02-02 03:04:05.000');
+                    INSERT INTO profile (hostPort, uri, sha1, xml, fetchedAt)
+                    VALUES ('lab.example:4443', '/lab.xml', 'CDEF', '<AnyConnectProfile>lab</AnyConnectProfile>',
+                            '2025-02-02 03:04:05.000');
+                    """)
+            }, verify: { store in
+                XCTAssertEqual(try store.profile(forGateway: "lab")?.sha1, "CDEF")
+                XCTAssertEqual(try store.gateway(named: "Lab East")?.profileOrigin, "lab.example:4443")
             }),
         ]
     }

@@ -150,4 +150,51 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.certificate?.trusted, false)
         XCTAssertEqual(state.log.last?.level, .error)
     }
+
+    func testAHeldLoginIsShownUntilTheGatewayAnswersAndEscCancelsIt() {
+        var model = Fixtures.model(Fixtures.authenticating + [(5.0, .waiting(.userAuth, elapsed: 2, timeout: 300))],
+                                   screen: .phases)
+        XCTAssertEqual(model.session.waiting?.elapsedSeconds(now: Fixtures.t0 + 13), 10)
+        XCTAssertEqual(model.session.waiting?.timeoutSeconds, 300)
+        XCTAssertEqual(model.handle(.escape, now: Fixtures.t0 + 13), .disconnect, "Esc gives up the held login")
+        model.apply(.waiting(.userAuth, elapsed: 7, timeout: 300), at: Fixtures.t0 + 10)
+        XCTAssertEqual(model.session.waiting?.since, Fixtures.t0 + 3, "a later report does not restart the count")
+        model.apply(.phase(.userAuth, .done, milliseconds: 9000, detail: []), at: Fixtures.t0 + 12)
+        XCTAssertNil(model.session.waiting, "the gateway answered")
+        XCTAssertNotEqual(model.handle(.escape, now: Fixtures.t0 + 13), .disconnect, "Esc no longer cancels anything")
+    }
+}
+
+/// Issue 13, item 1: the timeline says what a gateway's profile did to the saved gateways.
+final class ProfileNoteTests: XCTestCase {
+    private func note(_ saved: EventValue) -> Span {
+        let state = Fixtures.state([(0, .phase(.download, .started, milliseconds: nil, detail: [])),
+                                    (1, .phase(.download, .done, milliseconds: 40, detail: [("uri", "/p.xml"), ("saved", saved)]))])
+        return PhaseNotes.note(state.phase(.download), session: state, now: Fixtures.t0 + 2, box: .ascii)
+    }
+
+    func testRefusedAndAddedEntriesAreCounted() {
+        let span = note(.object([("added", .list(["Lab"])), ("changed", .list([])), ("removed", .list([])),
+                                 ("refused", .list([.object([("name", "corp"), ("reason", "you saved a gateway with this name")])]))]))
+        XCTAssertEqual(span.text, "profile /p.xml - 1 gateway(s) added - 1 gateway(s) refused")
+        XCTAssertEqual(span.role, .statusWarn)
+    }
+
+    func testNothingSavedAfterOnceIsSaid() {
+        XCTAssertEqual(note("no: the certificate was accepted once").text,
+                       "profile /p.xml - nothing saved (the certificate was accepted once)")
+    }
+
+    func testSingleSignOnShowsUntilTheTokenComesAndEscGivesUp() {
+        let started = SSOProgress(state: .started, mode: .embedded, loginURL: "https://vpn.example.com/sso", timeoutSeconds: 120)
+        var model = Fixtures.model(Fixtures.authenticating + [(4.0, .sso(started))], screen: .phases)
+        XCTAssertEqual(model.session.sso?.secondsLeft(now: Fixtures.t0 + 34), 90)
+        XCTAssertNotNil(model.session.sso?.qrCode, "the URL as a QR code")
+        XCTAssertEqual(model.handle(.character("q"), now: Fixtures.t0 + 34), .none, "the SSO box takes the keys")
+        XCTAssertEqual(model.handle(.escape, now: Fixtures.t0 + 34), .disconnect, "Esc gives up the login")
+        var done = started
+        done.state = .done
+        model.apply(.sso(done), at: Fixtures.t0 + 40)
+        XCTAssertNil(model.session.sso)
+    }
 }

@@ -8,39 +8,58 @@ final class DialogTests: XCTestCase {
     // MARK: Certificate
 
     func testStrayEnterNeverTrusts() {
-        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report))
+        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: 0)
         for key: Key in [.enter, .enter, .character(" "), .character("y"), .tab, .right] {
-            XCTAssertEqual(prompt.handle(key), .pending, "\(key) must not answer the certificate prompt")
+            XCTAssertEqual(prompt.handle(key, now: 5), .pending, "\(key) must not answer the certificate prompt")
         }
         XCTAssertNotNil(prompt.notice)
     }
 
     func testEscapeAndCCancel() {
-        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report))
-        XCTAssertEqual(prompt.handle(.escape), .cancelled)
-        XCTAssertEqual(prompt.handle(.character("c")), .cancelled)
+        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: 0)
+        XCTAssertEqual(prompt.handle(.escape, now: 5), .cancelled)
+        XCTAssertEqual(prompt.handle(.character("c"), now: 5), .cancelled)
     }
 
     func testExplicitLettersAnswer() {
-        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report))
-        XCTAssertEqual(prompt.handle(.character("o")), .done(.once))
-        XCTAssertEqual(prompt.handle(.character("a")), .done(.always))
-        XCTAssertEqual(prompt.handle(.character("A")), .pending, "keys are exact: no shift-guessing")
+        var prompt = CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: 0)
+        XCTAssertEqual(prompt.handle(.character("o"), now: 5), .done(.once))
+        XCTAssertEqual(prompt.handle(.character("t"), now: 5), .done(.always))
+        XCTAssertEqual(prompt.handle(.character("a"), now: 5), .pending, "a adds a gateway elsewhere: never trusts")
+        XCTAssertEqual(prompt.handle(.character("A"), now: 5), .pending, "keys are exact: no shift-guessing")
+    }
+
+    /// Issue 13, item 5: the prompt replaces the screen and takes the next key, so a key typed as it opens (meant
+    /// for the screen before it) is ignored; only once it has been on screen a moment do keys answer.
+    func testKeysTypedAsThePromptOpensAreIgnored() {
+        var model = TUIModel()
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: 10)))
+        for key: Key in [.character("t"), .character("o"), .escape] {
+            XCTAssertEqual(model.handle(key, now: 10.3), .none, "\(key) right after the prompt opened")
+        }
+        XCTAssertNotNil(model.dialog, "still asking")
+        var early = ScreenGrid(width: 100, height: 30)
+        model.render(into: &early, now: 10.5)
+        XCTAssertTrue(early.text().contains("Too soon: read the prompt first"), early.text())
+        var settled = ScreenGrid(width: 100, height: 30)
+        model.render(into: &settled, now: 11.5)
+        XCTAssertTrue(settled.text().contains("a stray key never trusts"), "settled: the usual reminder")
+        XCTAssertEqual(model.handle(.character("t"), now: 10 + CertificatePrompt.settleSeconds), .trustDecided(.always))
     }
 
     func testModelMapsCertificateCancelToTheEnginesCancel() {
         var model = TUIModel()
-        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report))))
-        XCTAssertEqual(model.handle(.enter), .none)
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: 0)))
+        XCTAssertEqual(model.handle(.enter, now: 5), .none)
         XCTAssertNotNil(model.dialog, "Enter leaves the prompt open")
-        XCTAssertEqual(model.handle(.escape), .trustDecided(.cancel))
+        XCTAssertEqual(model.handle(.escape, now: 5), .trustDecided(.cancel))
         XCTAssertNil(model.dialog)
     }
 
     func testMismatchShowsOldAndNewPinsSideBySide() {
-        let prompt = CertificatePrompt(TrustQuestion(report: Fixtures.validReport, pinnedBefore: [Fixtures.oldPin]))
+        let prompt = CertificatePrompt(TrustQuestion(report: Fixtures.validReport, pinnedBefore: [Fixtures.oldPin]), openedAt: 0)
         var grid = ScreenGrid(width: 120, height: 40)
-        prompt.render(into: &grid, theme: .dark)
+        prompt.render(into: &grid, theme: .dark, now: 5)
         let rows = grid.text().components(separatedBy: "\n")
         let header = rows.first { $0.contains("Pinned before") }
         XCTAssertNotNil(header)

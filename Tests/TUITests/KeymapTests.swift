@@ -42,10 +42,22 @@ final class KeymapTests: XCTestCase {
         XCTAssertNil(Keymap.filter.action(for: .character("q")))
     }
 
+    /// Issue 13, item 5: a key meant for another screen (`a` adds a gateway) must never trust, so the keys that
+    /// trust are bound nowhere else.
+    func testTheKeysThatTrustMeanNothingElseAnywhere() {
+        let trusting = Keymap.certificate.bindings.filter { $0.action == .trustOnce || $0.action == .trustAlways }.flatMap(\.keys)
+        XCTAssertEqual(trusting.count, 2)
+        for keymap in Keymap.all where keymap.scope != .certificate {
+            for key in trusting {
+                XCTAssertNil(keymap.action(for: key), "\(key) trusts on the prompt and means something in \(keymap.scope)")
+            }
+        }
+    }
+
     func testHintBarIsGeneratedFromTheKeymap() {
         var grid = ScreenGrid(width: 80, height: 1)
         KeyHintBar.draw(.certificate, y: 0, into: &grid, box: .unicode)
-        XCTAssertEqual(grid.text(), " o connect once  a always trust  c/Esc cancel")
+        XCTAssertEqual(grid.text(), " o connect once  t always trust  c/Esc cancel")
         XCTAssertEqual(grid[1, 0].role, .keyHint)
         XCTAssertEqual(grid[3, 0].role, .hintText)
         var narrow = ScreenGrid(width: 30, height: 1)

@@ -28,7 +28,7 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testGatewaysWithPinSelectedAndFilter() {
         var model = home
-        for key: Key in [.character("/"), .character("l"), .character("a")] { _ = model.handle(key) }
+        for key: Key in [.character("/"), .character("l"), .character("a")] { _ = model.handle(key, now: Fixtures.t0) }
         snapshot("gateways-filter", model, now: 0)
     }
 
@@ -38,10 +38,24 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testPhasesWhileAuthenticating() {
         var model = Fixtures.model(Fixtures.authenticating)
-        _ = model.handle(.up)
-        _ = model.handle(.up)
-        _ = model.handle(.enter)
+        _ = model.handle(.up, now: Fixtures.t0)
+        _ = model.handle(.up, now: Fixtures.t0)
+        _ = model.handle(.enter, now: Fixtures.t0)
         snapshot("phases-authenticating", model, now: 3.2)
+    }
+
+    func testPhasesWhileTheGatewayHoldsTheLogin() {
+        let model = Fixtures.model(Fixtures.authenticating + [(5.0, .waiting(.userAuth, elapsed: 2, timeout: 300))],
+                                   screen: .phases)
+        snapshot("phases-waiting-for-approval", model, now: 17.4)
+    }
+
+    func testSingleSignOnWithTheQRCodeAndTheSSHHint() {
+        let progress = SSOProgress(state: .started, mode: .external, loginURL: "https://vpn.example.com/+CSCOE+/saml/sp/login?tgname=eng",
+                                   timeoutSeconds: 300, browser: nil, overSSH: true,
+                                   message: "no browser could be started here (no DISPLAY)", callbackPort: 29786)
+        let model = Fixtures.model(Fixtures.authenticating + [(5.0, .sso(progress))], screen: .phases)
+        snapshot("sso-external-over-ssh", model, now: 65.0)
     }
 
     func testPhasesWithDTLSBackoff() {
@@ -75,13 +89,13 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testHistory() {
         var model = home
-        _ = model.handle(.character("4"))
+        _ = model.handle(.character("4"), now: Fixtures.t0)
         snapshot("history", model, now: 0)
     }
 
     func testHelp() {
         var model = home
-        _ = model.handle(.character("?"))
+        _ = model.handle(.character("?"), now: Fixtures.t0)
         snapshot("help", model, now: 0)
     }
 
@@ -107,20 +121,26 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testCertificatePrompt() {
         var model = Fixtures.model([(0, .phase(.tls, .started, milliseconds: nil, detail: []))])
-        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report))))
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: Fixtures.t0 - 5)))
         snapshot("dialog-certificate", model, now: 0.2)
+    }
+
+    func testCertificatePromptJustOpenedSaysKeysWaitAMoment() {
+        var model = Fixtures.model([(0, .phase(.tls, .started, milliseconds: nil, detail: []))])
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: Fixtures.t0)))
+        snapshot("dialog-certificate-settling", model, now: 0.2)
     }
 
     func testCertificatePromptAfterStrayEnter() {
         var model = Fixtures.model([(0, .phase(.tls, .started, milliseconds: nil, detail: []))])
-        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report))))
-        XCTAssertEqual(model.handle(.enter), .none)
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: Fixtures.t0 - 5)))
+        XCTAssertEqual(model.handle(.enter, now: Fixtures.t0), .none)
         snapshot("dialog-certificate-enter", model, now: 0.2)
     }
 
     func testCertificateMismatchSideBySide() {
         var model = Fixtures.model([(0, .phase(.tls, .started, milliseconds: nil, detail: []))])
-        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.validReport, pinnedBefore: [Fixtures.oldPin]))))
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.validReport, pinnedBefore: [Fixtures.oldPin]), openedAt: Fixtures.t0 - 5)))
         snapshot("dialog-certificate-mismatch", model, now: 0.2)
     }
 
@@ -135,7 +155,7 @@ final class ScreenSnapshotTests: XCTestCase {
 
     func testDisconnectConfirmation() {
         var model = Fixtures.model(Fixtures.connected)
-        XCTAssertEqual(model.handle(.character("d")), .none)
+        XCTAssertEqual(model.handle(.character("d"), now: Fixtures.t0), .none)
         snapshot("dialog-confirm-disconnect", model, now: 20)
     }
 

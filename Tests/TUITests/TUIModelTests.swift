@@ -9,32 +9,32 @@ final class TUIModelTests: XCTestCase {
 
     func testEnterConnectsTheSelectedGateway() {
         var model = home
-        XCTAssertEqual(model.handle(.character("j")), .none)
-        XCTAssertEqual(model.handle(.enter), .connect(gateway: "lab"))
+        XCTAssertEqual(model.handle(.character("j"), now: 0), .none)
+        XCTAssertEqual(model.handle(.enter, now: 0), .connect(gateway: "lab"))
     }
 
     func testAddEditDeleteWithConfirmation() {
         var model = home
-        XCTAssertEqual(model.handle(.character("a")), .add)
-        XCTAssertEqual(model.handle(.character("e")), .edit(gateway: "office"))
-        XCTAssertEqual(model.handle(.character("d")), .none, "delete asks first")
+        XCTAssertEqual(model.handle(.character("a"), now: 0), .add)
+        XCTAssertEqual(model.handle(.character("e"), now: 0), .edit(gateway: "office"))
+        XCTAssertEqual(model.handle(.character("d"), now: 0), .none, "delete asks first")
         XCTAssertNotNil(model.dialog)
-        XCTAssertEqual(model.handle(.character("n")), .none)
+        XCTAssertEqual(model.handle(.character("n"), now: 0), .none)
         XCTAssertNil(model.dialog)
-        _ = model.handle(.character("d"))
-        XCTAssertEqual(model.handle(.character("y")), .delete(gateway: "office"))
+        _ = model.handle(.character("d"), now: 0)
+        XCTAssertEqual(model.handle(.character("y"), now: 0), .delete(gateway: "office"))
     }
 
     func testFilterNarrowsTheListAndEscapeClearsIt() {
         var model = home
-        for key: Key in [.character("/"), .character("p"), .character("a"), .character("r")] { _ = model.handle(key) }
+        for key: Key in [.character("/"), .character("p"), .character("a"), .character("r")] { _ = model.handle(key, now: 0) }
         XCTAssertEqual(model.gateways.visible.map(\.name), ["paris-dc"])
-        XCTAssertEqual(model.handle(.character("q")), .none, "q is text while filtering")
+        XCTAssertEqual(model.handle(.character("q"), now: 0), .none, "q is text while filtering")
         XCTAssertEqual(model.gateways.filter, "parq")
-        _ = model.handle(.backspace)
-        XCTAssertEqual(model.handle(.enter), .none, "Enter keeps the filter")
-        XCTAssertEqual(model.handle(.enter), .connect(gateway: "paris-dc"))
-        _ = model.handle(.escape)
+        _ = model.handle(.backspace, now: 0)
+        XCTAssertEqual(model.handle(.enter, now: 0), .none, "Enter keeps the filter")
+        XCTAssertEqual(model.handle(.enter, now: 0), .connect(gateway: "paris-dc"))
+        _ = model.handle(.escape, now: 0)
         XCTAssertEqual(model.gateways.visible.count, 3)
     }
 
@@ -47,56 +47,56 @@ final class TUIModelTests: XCTestCase {
 
     func testQuitAsksOnlyWhileAConnectionIsUp() {
         var idle = home
-        XCTAssertEqual(idle.handle(.character("q")), .quit)
+        XCTAssertEqual(idle.handle(.character("q"), now: 0), .quit)
         var connected = Fixtures.model(Fixtures.connected)
-        XCTAssertEqual(connected.handle(.character("q")), .none)
-        XCTAssertEqual(connected.handle(.escape), .none)
-        XCTAssertEqual(connected.handle(.character("q")), .none)
-        XCTAssertEqual(connected.handle(.character("y")), .quit)
+        XCTAssertEqual(connected.handle(.character("q"), now: 0), .none)
+        XCTAssertEqual(connected.handle(.escape, now: 0), .none)
+        XCTAssertEqual(connected.handle(.character("q"), now: 0), .none)
+        XCTAssertEqual(connected.handle(.character("y"), now: 0), .quit)
     }
 
     func testDisconnectAndReconnectOnTheChannelsScreen() {
         var model = Fixtures.model(Fixtures.connected)
         XCTAssertEqual(model.screen, .channels, "connecting gives way to the channels once connected")
-        XCTAssertEqual(model.handle(.character("r")), .reconnect)
-        _ = model.handle(.character("d"))
-        XCTAssertEqual(model.handle(.enter), .disconnect)
+        XCTAssertEqual(model.handle(.character("r"), now: 0), .reconnect)
+        _ = model.handle(.character("d"), now: 0)
+        XCTAssertEqual(model.handle(.enter, now: 0), .disconnect)
         model.apply(.disconnected(reason: "disconnected by the user"), at: 5_000)
-        XCTAssertEqual(model.handle(.character("d")), .none, "nothing to disconnect")
-        XCTAssertEqual(model.handle(.character("r")), .connect(gateway: "office"), "r after the end connects again")
+        XCTAssertEqual(model.handle(.character("d"), now: 0), .none, "nothing to disconnect")
+        XCTAssertEqual(model.handle(.character("r"), now: 0), .connect(gateway: "office"), "r after the end connects again")
     }
 
     func testScreensSwitchAndHelpReturns() {
         var model = home
-        _ = model.handle(.character("4"))
+        _ = model.handle(.character("4"), now: 0)
         XCTAssertEqual(model.screen, .history)
-        _ = model.handle(.character("?"))
+        _ = model.handle(.character("?"), now: 0)
         XCTAssertEqual(model.screen, .help)
-        _ = model.handle(.escape)
+        _ = model.handle(.escape, now: 0)
         XCTAssertEqual(model.screen, .history)
-        XCTAssertEqual(model.handle(.enter), .connect(gateway: "office"))
-        _ = model.handle(.escape)
+        XCTAssertEqual(model.handle(.enter, now: 0), .connect(gateway: "office"))
+        _ = model.handle(.escape, now: 0)
         XCTAssertEqual(model.screen, .gateways)
     }
 
     func testPromptsAnswerThroughTheModel() {
         var model = Fixtures.model(Fixtures.authenticating)
         model.present(.group(GroupPicker(Fixtures.choice)))
-        XCTAssertEqual(model.handle(.character("q")), .none, "a prompt takes the keyboard")
-        XCTAssertEqual(model.handle(.enter), .groupChosen(FormOption(value: "ops", label: "Operations", selected: true)))
+        XCTAssertEqual(model.handle(.character("q"), now: 0), .none, "a prompt takes the keyboard")
+        XCTAssertEqual(model.handle(.enter, now: 0), .groupChosen(FormOption(value: "ops", label: "Operations", selected: true)))
         model.present(.form(FormDialog(AuthForm(fields: [FormField(kind: .password, name: "password", label: "Password:")]))))
-        _ = model.handle(.character("x"))
-        XCTAssertEqual(model.handle(.enter), .formAnswered(["password": Secret("x")]))
+        _ = model.handle(.character("x"), now: 0)
+        XCTAssertEqual(model.handle(.enter, now: 0), .formAnswered(["password": Secret("x")]))
         model.present(.form(FormDialog(Fixtures.form)))
-        XCTAssertEqual(model.handle(.escape), .formAnswered(nil))
+        XCTAssertEqual(model.handle(.escape, now: 0), .formAnswered(nil))
         model.present(.identity(IdentityPicker(files: ["a.pem"])))
-        XCTAssertEqual(model.handle(.escape), .identityChosen(nil))
+        XCTAssertEqual(model.handle(.escape, now: 0), .identityChosen(nil))
     }
 
     func testAPromptReplacesAConfirmationButNotTheOtherWayRound() {
         var model = Fixtures.model(Fixtures.connected)
-        _ = model.handle(.character("d"))
-        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report))))
+        _ = model.handle(.character("d"), now: 0)
+        model.present(.certificate(CertificatePrompt(TrustQuestion(report: Fixtures.report), openedAt: 0)))
         guard case .certificate? = model.dialog else { return XCTFail("the engine's question wins") }
         model.present(.confirm(ConfirmDialog(title: "Quit", message: "?"), .quit))
         guard case .certificate? = model.dialog else { return XCTFail("a confirmation never hides a prompt") }
@@ -105,13 +105,13 @@ final class TUIModelTests: XCTestCase {
     func testTimelineFollowsTheAttemptUntilTheUserMoves() {
         var model = Fixtures.model(Fixtures.authenticating)
         XCTAssertEqual(model.phases.selected, .userAuth)
-        _ = model.handle(.up)
+        _ = model.handle(.up, now: 0)
         model.apply(.phase(.userAuth, .done, milliseconds: 10, detail: []), at: 2_000)
         model.apply(.phase(.download, .started, milliseconds: nil, detail: []), at: 2_000)
         XCTAssertEqual(model.phases.selected, .groupSelect)
-        _ = model.handle(.enter)
+        _ = model.handle(.enter, now: 0)
         XCTAssertEqual(model.phases.expanded, [.groupSelect])
-        _ = model.handle(.left)
+        _ = model.handle(.left, now: 0)
         XCTAssertEqual(model.phases.expanded, [])
     }
 }

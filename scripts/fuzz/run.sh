@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-60}
 # FUZZ_RUNS (with a fixed seed) makes a run deterministic: `make test` uses it, so CI sees what was seen here.
 runs=${FUZZ_RUNS:-}
-targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow"}
+targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow ssoblob"}
 scratch=.build-fuzz
 committed=scripts/fuzz/corpus
 ledger=${FUZZ_LEDGER:-${XDG_STATE_HOME:-$HOME/.local/state}/swiftgate/fuzz-ledger.tsv}
@@ -34,6 +34,11 @@ seed() { # TARGET DIR
 		printf 'HTTP/1.1 200 CONNECTED\r\nX-CSTP-MTU: 1434\r\n\r\nSTF\x01\x00\x00\x07\x00' >"$dir/connect" ;;
 	connect) printf 'X-CSTP-Address: 198.19.0.50\nX-CSTP-Netmask: 255.255.255.0\nX-CSTP-Split-Include: 198.19.0.0/255.255.255.0\nX-CSTP-MTU: 1434\nX-DTLS-Port: 4443\nX-DTLS-CipherSuite: PSK-NEGOTIATE\nX-DTLS-App-ID: d0c2\nX-DTLS-Session-ID: 6aa85e848edcf1ff5117292aaaa507f0485192f4e2103a4b3447f005d19055ec\n' >"$dir/ocserv" ;;
 	cstp) printf 'STF\x01\x00\x04\x00\x00\x45\x00\x00\x14STF\x01\x00\x00\x03\x00' >"$dir/frames" ;;
+	# A well-formed callback blob (a lab P-256 key, made-up tag/ciphertext/IV), base64 and base64url with a query.
+	ssoblob) blob=AAEAAQBbMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEFbRnQQ3p6vK2LmbBPy5CAzb2luJeGdLGNM1QwozCYD0cDGEdYqb+joxu7jx48k08+iaAvaqDQ6sY1327Rwd62wACAAwAAQIDBAUGBwgJCgsAAwARQWJDMTIzeHl6Nzg5dG9rZW4ABAAMDA0ODxAREhMUFRYX
+		printf '%s' "$blob" >"$dir/base64"
+		printf '%s?return=https%%3A%%2F%%2Fvpn.example%%2Fdone' "$(printf '%s' "$blob" | tr '+/' '-_')" >"$dir/base64url"
+		printf '%s' "$blob" | base64 -d >"$dir/records" ;;
 	esac
 }
 

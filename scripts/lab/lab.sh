@@ -15,6 +15,12 @@ readonly GW_ADDR6=2001:db8:5e::1
 readonly CLIENT_ADDR6=2001:db8:5e::2
 readonly GW_HOST=gateway.lab.test
 readonly GW_HOST6=gateway6.lab.test
+# The ASA-behaviour front (--asa, scripts/lab/asa_front.py): the director on the gateway's address, a cluster
+# member on a second address of the gateway veth, with its own name and certificate.
+readonly ASA_PORT=8443
+readonly MEMBER_ADDR=198.18.0.3
+readonly MEMBER_HOST=member.lab.test
+readonly ASA_SECONDARY_PASS=246810
 readonly VPN_NETWORK=198.19.0.0
 readonly VPN_NETMASK=255.255.255.0
 # Group labels as a client shows them. ocserv 1.1.6 copies the text inside [...] into the XML form without
@@ -37,7 +43,7 @@ die() { log "error: $*"; exit 1; }
 usage() {
 	cat <<'EOF'
 usage: lab.sh install
-       lab.sh up STATE_DIR [--server-cert ca|self-signed] [--otp] [--port N] [--extra 'key = value']...
+       lab.sh up STATE_DIR [--server-cert ca|self-signed] [--otp] [--port N] [--asa] [--extra 'key = value']...
        lab.sh down STATE_DIR
        lab.sh sweep
        lab.sh exec STATE_DIR CMD [ARGS...]
@@ -168,6 +174,14 @@ teardown() {
 	local id=$1 state=${2:-} gw="$LAB_PREFIX-$1-gw" cl="$LAB_PREFIX-$1-cl" main_pid="" pids
 	if [[ -n $state && -r $state/ocserv.pid ]]; then main_pid=$(tr -dc 0-9 <"$state/ocserv.pid" 2>/dev/null || true); fi
 	if [[ -z $main_pid && -n $state ]]; then main_pid=$(env_get "$state/lab.env" OCSERV_PID 2>/dev/null || true); fi
+	# The ASA front (--asa), found by its pid file; only if it is a python3 in the lab's gateway namespace.
+	local asa_pid=""
+	if [[ -n $state && -r $state/asa.pid ]]; then asa_pid=$(tr -dc 0-9 <"$state/asa.pid" 2>/dev/null || true); fi
+	if [[ -n $asa_pid ]] && pid_alive "$asa_pid" && [[ $(cat "/proc/$asa_pid/comm" 2>/dev/null) == python3* ]] &&
+		netns_exists "$gw" &&
+		[[ $(readlink "/proc/$asa_pid/ns/net" 2>/dev/null) == "net:[$(stat -L -c %i "/run/netns/$gw" 2>/dev/null)]" ]]; then
+		kill_and_wait TERM "$DOWN_TIMEOUT" "$asa_pid" || kill_and_wait KILL 2 "$asa_pid" || true
+	fi
 	# ocserv first, gracefully, so that it tears its sessions down; but only the lab's own ocserv (the pid
 	# must run in the lab's gateway namespace, or be an ocserv if that namespace is already gone).
 	if [[ -n $main_pid ]] && pid_alive "$main_pid" && [[ $(cat "/proc/$main_pid/comm" 2>/dev/null) == ocserv* ]]; then
@@ -186,7 +200,7 @@ teardown() {
 	netns_exists "$cl" && { ip netns del "$cl" 2>/dev/null || true; }
 	rm -rf "/etc/netns/$gw" "/etc/netns/$cl" "$REGISTRY_DIR/${id:?}" "$REGISTRY_DIR/$id.sock" 2>/dev/null || true
 	if [[ -n $state && -d $state ]]; then
-		rm -f "$state/ocserv.pid" "$state/ocserv.sock"* "$state/occtl.sock" 2>/dev/null || true
+		rm -f "$state/ocserv.pid" "$state/ocserv.sock"* "$state/occtl.sock" "$state/asa.pid" 2>/dev/null || true
 	fi
 	return 0
 }
@@ -243,8 +257,21 @@ signing_key
 encryption_key
 tls_www_client
 EOF
-	local k
-	for k in ca server selfsigned client-ca alice; do
+	local k keys=(ca server selfsigned client-ca alice)
+	if ((ASA)); then
+		cat >"$t/member.tmpl" <<EOF
+cn = "$MEMBER_HOST"
+organization = "Swiftgate Lab"
+expiration_days = 825
+dns_name = "$MEMBER_HOST"
+ip_address = "$MEMBER_ADDR"
+signing_key
+encryption_key
+tls_www_server
+EOF
+		keys+=(member)
+	fi
+	for k in "${keys[@]}"; do
 		certtool --no-text --generate-privkey --key-type=rsa --bits=2048 --outfile "$d/$k-key.pem" 2>/dev/null
 	done
 	certtool --no-text --generate-self-signed --load-privkey "$d/ca-key.pem" --template "$t/ca.tmpl" \
@@ -257,6 +284,10 @@ EOF
 		--outfile "$d/client-ca.pem" 2>/dev/null
 	certtool --no-text --generate-certificate --load-privkey "$d/alice-key.pem" --load-ca-certificate "$d/client-ca.pem" \
 		--load-ca-privkey "$d/client-ca-key.pem" --template "$t/alice.tmpl" --outfile "$d/alice-cert.pem" 2>/dev/null
+	if ((ASA)); then
+		certtool --no-text --generate-certificate --load-privkey "$d/member-key.pem" --load-ca-certificate "$d/ca.pem" \
+			--load-ca-privkey "$d/ca-key.pem" --template "$t/member.tmpl" --outfile "$d/member-cert.pem" 2>/dev/null
+	fi
 	# PKCS#8, PBES2 AES-256-CBC, passphrase hunter2 ("-----BEGIN ENCRYPTED PRIVATE KEY-----").
 	openssl pkcs8 -topk8 -v2 aes-256-cbc -in "$d/alice-key.pem" -passout "pass:$CLIENT_KEY_PASS" \
 		-out "$d/alice-key-enc.pem"
@@ -375,6 +406,7 @@ setup_netns() {
 	ip -n "$CLIENT_NS" addr add "$CLIENT_ADDR/24" dev "$cl_if"
 	ip -n "$GW_NS" addr add "$GW_ADDR6/64" dev "$gw_if" nodad
 	ip -n "$CLIENT_NS" addr add "$CLIENT_ADDR6/64" dev "$cl_if" nodad
+	if ((ASA)); then ip -n "$GW_NS" addr add "$MEMBER_ADDR/24" dev "$gw_if"; fi
 	ip -n "$GW_NS" link set "$gw_if" up
 	ip -n "$CLIENT_NS" link set "$cl_if" up
 	GW_VETH=$gw_if CLIENT_VETH=$cl_if
@@ -386,6 +418,7 @@ setup_netns() {
 $GW_ADDR	$GW_HOST
 $GW_ADDR6	$GW_HOST6
 EOF
+	if ((ASA)); then printf '%s\t%s\n' "$MEMBER_ADDR" "$MEMBER_HOST" >>"/etc/netns/$CLIENT_NS/hosts"; fi
 	printf 'nameserver 127.0.0.1\n' >"/etc/netns/$CLIENT_NS/resolv.conf"
 	chmod 0644 "/etc/netns/$CLIENT_NS/hosts" "/etc/netns/$CLIENT_NS/resolv.conf"
 	local got
@@ -431,6 +464,10 @@ on_up_exit() {
 		log "last lines of $STATE/ocserv.log:"
 		tail -n 25 "$STATE/ocserv.log" >&2 || true
 	fi
+	if [[ -r $STATE/asa.log ]]; then
+		log "last lines of $STATE/asa.log:"
+		tail -n 25 "$STATE/asa.log" >&2 || true
+	fi
 	teardown "$ID" "$STATE"
 	rm -f "$STATE/lab.env"
 	exit "$rc"
@@ -438,7 +475,7 @@ on_up_exit() {
 
 cmd_up() {
 	local arg
-	STATE="" SERVER_MODE=ca OTP=0 PORT=4443 EXTRA=()
+	STATE="" SERVER_MODE=ca OTP=0 PORT=4443 ASA=0 EXTRA=()
 	while (($#)); do
 		arg=$1
 		shift
@@ -454,6 +491,7 @@ cmd_up() {
 			[[ $SERVER_MODE == ca || $SERVER_MODE == self-signed ]] || die "--server-cert must be ca or self-signed"
 			;;
 		--otp) OTP=1 ;;
+		--asa) ASA=1 ;;
 		--port)
 			(($#)) || die "--port needs a number"
 			PORT=$1
@@ -506,7 +544,8 @@ cmd_up() {
 	# The registry lets `sweep` find the state dir, and spares a lab whose `up` is still running.
 	printf 'STATE_DIR=%s\nUP_PID=%s\n' "$STATE" "$$" >"$REGISTRY_DIR/$ID"
 	printf '%s\n' "$ID" >"$STATE/lab.id"
-	rm -f "$STATE/lab.env" "$STATE/ocserv.log" "$STATE/ocserv.pid"
+	rm -f "$STATE/lab.env" "$STATE/ocserv.log" "$STATE/ocserv.pid" "$STATE/asa.log" "$STATE/asa.pid" \
+		"$STATE/asa-requests.log"
 	# ocserv's workers run as nobody and must reach the sockets.
 	chmod 0755 "$STATE"
 
@@ -540,10 +579,40 @@ cmd_up() {
 	file_pid=$(tr -dc 0-9 <"$STATE/ocserv.pid" 2>/dev/null || true)
 	[[ -z $file_pid || $file_pid == "$OCSERV_PID" ]] || log "warning: pid-file says $file_pid, started $OCSERV_PID"
 
+	if ((ASA)); then start_asa_front; fi
+
 	write_env >"$STATE/lab.env.tmp"
 	mv "$STATE/lab.env.tmp" "$STATE/lab.env"
 	trap - EXIT INT TERM HUP
 	log "lab $ID up in $((SECONDS - t0))s: https://$GW_ADDR:$PORT/ (env: $STATE/lab.env)"
+}
+
+# The ASA-behaviour front (scripts/lab/asa_front.py) in the gateway namespace, in front of ocserv.
+start_asa_front() {
+	local front u name pass users=()
+	front=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/asa_front.py
+	for u in "${USERS[@]}"; do
+		IFS=: read -r name pass _ <<<"$u"
+		users+=(--user "$name:$pass")
+	done
+	log "lab $ID: starting the ASA front on $GW_HOST:$ASA_PORT and $MEMBER_HOST:$ASA_PORT"
+	: >"$STATE/asa-requests.log"
+	setsid ip netns exec "$GW_NS" python3 "$front" \
+		--listen "main=$GW_ADDR:$ASA_PORT:$STATE/server-cert.pem:$STATE/server-key.pem" \
+		--listen "member=$MEMBER_ADDR:$ASA_PORT:$STATE/member-cert.pem:$STATE/member-key.pem" \
+		--member-url "https://$MEMBER_HOST:$ASA_PORT" --ocserv-host "$GW_ADDR" --ocserv-port "$PORT" \
+		--ocserv-ca "$STATE/ca.pem" --client-ca "$STATE/client-ca.pem" "${users[@]}" \
+		--secondary-user alice --secondary-pass "$ASA_SECONDARY_PASS" \
+		--log "$STATE/asa-requests.log" --pid-file "$STATE/asa.pid" </dev/null >"$STATE/asa.log" 2>&1 &
+	ASA_PID=$!
+	local deadline=$((SECONDS + UP_TIMEOUT)) addr
+	for addr in "$GW_ADDR" "$MEMBER_ADDR"; do
+		until ip netns exec "$CLIENT_NS" timeout 2 bash -c "exec 3<>/dev/tcp/$addr/$ASA_PORT" 2>/dev/null; do
+			pid_alive "$ASA_PID" || die "the ASA front exited during start-up"
+			((SECONDS < deadline)) || die "the ASA front did not accept TCP on $addr:$ASA_PORT within ${UP_TIMEOUT}s"
+			sleep 0.05
+		done
+	done
 }
 
 write_env() {
@@ -604,6 +673,25 @@ write_env() {
 			env_line "${upper}_OTP_CODE" "$(otp_next "$STATE/users.oath" "$name")"
 		fi
 	done
+	if ((ASA)); then
+		env_line ASA_URL "https://$GW_HOST:$ASA_PORT"
+		env_line ASA_HOST "$GW_HOST"
+		env_line ASA_ADDR "$GW_ADDR"
+		env_line ASA_PORT "$ASA_PORT"
+		env_line ASA_MEMBER_URL "https://$MEMBER_HOST:$ASA_PORT"
+		env_line ASA_MEMBER_HOST "$MEMBER_HOST"
+		env_line ASA_MEMBER_ADDR "$MEMBER_ADDR"
+		env_line ASA_MEMBER_PORT "$ASA_PORT"
+		env_line ASA_MEMBER_CERT "$STATE/member-cert.pem"
+		env_line ASA_USER alice
+		env_line ASA_PASS secret
+		env_line ASA_GROUP Employees
+		env_line ASA_SECONDARY_USER alice
+		env_line ASA_SECONDARY_PASS "$ASA_SECONDARY_PASS"
+		env_line ASA_LOG "$STATE/asa-requests.log"
+		env_line ASA_STDERR_LOG "$STATE/asa.log"
+		env_line ASA_PID "$ASA_PID"
+	fi
 	if ((OTP)); then
 		env_line OTP_FILE "$STATE/users.oath"
 		env_line OTP_CODE "$(otp_next "$STATE/users.oath" carol)"
@@ -691,10 +779,17 @@ cmd_restart() {
 	GW_NS=$(env_get "$ENV_FILE" GW_NS)
 	CLIENT_NS=$(env_get "$ENV_FILE" CLIENT_NS)
 	PORT=$(env_get "$ENV_FILE" PORT)
-	local old pids
+	local old pids asa_pid p
 	old=$(env_get "$ENV_FILE" OCSERV_PID || true)
+	asa_pid=$(tr -dc 0-9 <"$STATE/asa.pid" 2>/dev/null || true)
 	# shellcheck disable=SC2207
 	pids=($(netns_pids "$GW_NS"))
+	# The ASA front (--asa) stays: only ocserv restarts.
+	if [[ -n $asa_pid ]]; then
+		local kept=()
+		for p in "${pids[@]}"; do [[ $p == "$asa_pid" ]] || kept+=("$p"); done
+		pids=("${kept[@]}")
+	fi
 	if ((${#pids[@]})); then
 		kill_and_wait KILL "$DOWN_TIMEOUT" "${pids[@]}" || true
 	fi

@@ -95,6 +95,8 @@ check "full connect: CSTP and DTLS (PSK-NEGOTIATE) up" "$o.connect" \
 	bash -c "grep -q 'X-DTLS-CipherSuite: PSK-NEGOTIATE' '$o.connect' && grep -q 'with SSL connected and DTLS connected' '$o.connect'"
 check "split route 198.19.0.0/255.255.255.0 is pushed" "$o.connect" \
 	grep -q '^X-CSTP-Split-Include: 198.19.0.0/255.255.255.0' "$o.connect"
+# openconnect prints "Configured as" while the vpnc-script may still be adding the routes.
+for _ in $(seq 1 200); do "$LAB" exec "$L" ip route get "$VPN_GW_ADDR" 2>/dev/null | grep -q ' dev tun' && break; sleep 0.05; done
 check "ping $VPN_GW_ADDR through the tunnel" /dev/null "$LAB" exec "$L" ping -c 2 -i 0.2 -W 2 "$VPN_GW_ADDR"
 "$LAB" occtl "$L" show user alice >"$o.occtl" 2>&1 || true
 check "occtl sees alice in group Sales with a DTLS cipher" "$o.occtl" \
@@ -158,6 +160,31 @@ check "otp: 'lab.sh otp' gives the next valid code" "$o.otp3" \
 check "otp: alice with ALICE_OTP_CODE" "$o.otp4" \
 	oc_auth "$o.otp4" "secret"$'\n'"$ALICE_OTP_CODE"$'\n' --cafile "$CA_FILE" --user alice --authgroup Engineering "$URL"
 "$LAB" down "$WORK/otp" 2>/dev/null
+
+# ------------------------------------------------------------------------------------ ASA front (--asa)
+# The lab-level facts of docs/lab.md "The ASA-behaviour gateway"; each scenario's outcome with openconnect is
+# asserted by Tests/LabTests/ASAFrontOpenconnectLabTests.swift.
+lab_up "$WORK/asa" --asa
+L="$WORK/asa"
+check "asa: $ASA_MEMBER_HOST resolves to $ASA_MEMBER_ADDR in the client namespace" /dev/null \
+	bash -c "[[ \$('$LAB' exec '$L' getent hosts $ASA_MEMBER_HOST) == '$ASA_MEMBER_ADDR'* ]]"
+check "asa: the front listens on $ASA_ADDR:$ASA_PORT and $ASA_MEMBER_ADDR:$ASA_PORT, ocserv still on $PORT" /dev/null \
+	bash -c "ss=\$(ip netns exec $GW_NS ss -Hlnt); grep -q '$ASA_ADDR:$ASA_PORT ' <<<\"\$ss\" && grep -q '$ASA_MEMBER_ADDR:$ASA_PORT ' <<<\"\$ss\" && grep -q ':$PORT ' <<<\"\$ss\""
+check "asa: ok authenticates through the front with the lab CA" "$o.asa" \
+	oc_auth "$o.asa" $'secret\n' --non-inter --passwd-on-stdin --cafile "$CA_FILE" --user alice --authgroup "$ASA_GROUP" "$ASA_URL/ok"
+check "asa: the member's certificate names $ASA_MEMBER_HOST" "$o.asam" \
+	oc_auth "$o.asam" $'secret\n' --non-inter --passwd-on-stdin --cafile "$CA_FILE" --user alice --authgroup "$ASA_GROUP" "$ASA_MEMBER_URL/ok"
+check "asa: the request log has no password and no cookie" "$ASA_LOG" \
+	bash -c "grep -q '\"method\":\"POST\"' '$ASA_LOG' && ! grep -q -e secret -e webvpn= '$ASA_LOG'"
+oc_auth "$o.asad" $'secret\n' --non-inter --passwd-on-stdin --cafile "$CA_FILE" --user alice --authgroup Sales "$URL" || true
+check "asa: ocserv itself is unchanged (direct login works)" "$o.asad" grep -q '^COOKIE=' "$o.asad"
+asa_pid=$(cat "$L/asa.pid")
+"$LAB" restart "$L" 2>/dev/null
+running() { [[ $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -c1) == [RSD] ]]; } # a zombie is gone
+check "asa: lab.sh restart keeps the front" /dev/null running "$asa_pid"
+"$LAB" down "$L" 2>/dev/null
+check "asa: down stopped the front and removed asa.pid" /dev/null \
+	bash -c "$(declare -f running); ! running $asa_pid && [[ ! -e '$L/asa.pid' ]]"
 
 check "no sg- namespace of this run is left" /dev/null bash -c "
 	for d in ${LABS[*]}; do id=\$(cat \$d/lab.id); ip netns list | grep -q sg-\$id- && exit 1; [[ ! -e /etc/netns/sg-\$id-cl ]] || exit 1; done; true"

@@ -8,6 +8,9 @@ public enum AuthAction: Sendable, Equatable {
     case groupSettled(offered: [FormOption], chosen: FormOption?, reposts: Int)
     /// Ask the front end to fill these fields, then call `AuthFlow.submit`.
     case fillForm(AuthForm)
+    /// The gateway sent `<client-cert-request/>` (the `attempt`th time): open a new connection presenting a
+    /// certificate if one is configured or chosen, then call `AuthFlow.answerCertificateRequest`.
+    case clientCertificateRequested(attempt: Int)
     /// Done: the session cookie and what came with it.
     case authenticated(AuthResult)
 }

@@ -29,11 +29,19 @@ public enum AuthDocumentParser {
 
     private static func parseAggregate(_ root: MarkupElement, raw: [UInt8]) throws(AuthDocumentError) -> AuthDocument {
         let auth = root.child("auth")
-        let type = root.attributes["type"] ?? ""
-        if type == "complete" || auth?.attributes["id"] == "success" {
+        let token = root.child("session-token").map(\.trimmedText).flatMap { $0.isEmpty ? nil : $0 }
+        if root.child("client-cert-request") != nil && auth == nil && token == nil {
+            // An ASA whose group wants a certificate, or that forgot the TLS-level request (openconnect auth.c
+            // `parse_xml_response`, `cstp_obtain_cookie`).
+            return .clientCertificateRequest
+        }
+        // Success is `auth id="success"` or a session token; `type="complete"` alone is not: an ASA sends
+        // `type="complete"` with nothing but an `<error>` when it refuses (issue 10; openconnect auth.c
+        // `handle_auth_form` treats only id "success" as logged in).
+        if auth?.attributes["id"] == "success" || token != nil {
             let config = root.child("config")
             return .success(AuthSuccess(
-                sessionToken: root.child("session-token").map { Secret($0.trimmedText) },
+                sessionToken: token.map { Secret($0) },
                 sessionID: root.child("session-id")?.trimmedText,
                 serverCertHash: config?.descendant("server-cert-hash")?.trimmedText
                     ?? root.descendant("server-cert-hash")?.trimmedText,
@@ -61,6 +69,7 @@ public enum AuthDocumentParser {
         form.error = message(auth.child("error"))
         form.banner = text(auth, "banner")
         form.opaque = opaque
+        form.sso = ssoLogin(auth)
         guard let formElement = auth.child("form") else { return form }
         let method = (formElement.attributes["method"] ?? "post").uppercased()
         guard method == "POST" else { throw .unsupportedMethod(method) }
@@ -95,12 +104,31 @@ public enum AuthDocumentParser {
             let options = element.children("option").map { option in
                 let label = option.trimmedText
                 return FormOption(value: option.attributes["value"] ?? label, label: label,
-                                  selected: option.attributes["selected"].map { $0 == "true" || $0 == "selected" } ?? false)
+                                  selected: option.attributes["selected"].map { $0 == "true" || $0 == "selected" } ?? false,
+                                  secondAuth: option.attributes["second-auth"] == "1",
+                                  secondaryUsername: option.attributes["secondary_username"],
+                                  secondaryUsernameEditable: option.attributes["secondary_username_editable"] == "true",
+                                  noAAA: option.attributes["noaaa"] == "1")
             }
             return FormField(kind: .select, name: name, label: label, options: options, secondAuth: secondAuth)
         default:
             return nil
         }
+    }
+
+    /// The `sso-v2-*` elements of an `auth` (openconnect auth.c `parse_auth_node`); nil unless both URLs are
+    /// usable (https, printable, bounded).
+    private static func ssoLogin(_ auth: MarkupElement) -> SSOLogin? {
+        guard let login = SSOLogin.checkedURL(auth.child("sso-v2-login")?.trimmedText),
+              let final = SSOLogin.checkedURL(auth.child("sso-v2-login-final")?.trimmedText) else { return nil }
+        let mode = auth.child("sso-v2-browser-mode")?.trimmedText.lowercased()
+        return SSOLogin(loginURL: login, finalURL: final,
+                        logoutURL: SSOLogin.checkedURL(auth.child("sso-v2-logout")?.trimmedText),
+                        externalBrowser: mode == "external",
+                        tokenCookieName: SSOLogin.checkedCookieName(auth.child("sso-v2-token-cookie-name")?.trimmedText)
+                            ?? "acSamlv2Token",
+                        errorCookieName: SSOLogin.checkedCookieName(auth.child("sso-v2-error-cookie-name")?.trimmedText)
+                            ?? "acSamlv2Error")
     }
 
     private static func manifest(_ element: MarkupElement?) -> [ManifestFile] {

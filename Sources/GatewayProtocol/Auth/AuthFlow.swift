@@ -12,6 +12,8 @@ public struct AuthFlow: Sendable {
         case awaitingAnswers(AuthForm)
         case awaitingReply
         case awaitingLegacyPage
+        /// `<client-cert-request/>` came; the engine answers with `answerCertificateRequest`.
+        case awaitingCertificateDecision
         case done
     }
 
@@ -21,6 +23,9 @@ public struct AuthFlow: Sendable {
     public private(set) var cookies = CookieJar()
     /// The URL of the page being answered (form actions are relative to it).
     public private(set) var currentURL: GatewayURL
+    /// The gateway the session lives on: the configured one, or the cluster member a redirect or a form action
+    /// on another host moved the login to (openconnect http.c `handle_redirect`). CONNECT goes here.
+    public private(set) var gatewayURL: GatewayURL
     public private(set) var legacy = false
     private var chosen: FormOption?
     private var offered: [FormOption] = []
@@ -28,17 +33,25 @@ public struct AuthFlow: Sendable {
     private var reposts = 0
     private var redirects = 0
     private var forms = 0
+    private var certificateRequests = 0
+    /// The last form that had nothing to answer was posted back once; the same again is the gateway's final word.
+    private var blindPosts = 0
 
     public init(configuration: AuthConfiguration) {
         self.configuration = configuration
         self.builder = AuthRequestBuilder(configuration: configuration)
         self.currentURL = configuration.url
+        self.gatewayURL = configuration.url
     }
 
     /// The first request: `config-auth type="init"`.
     public mutating func start() -> AuthAction {
         state = .awaitingInitReply
-        return .send(builder.initRequest(url: currentURL, groupSelect: nil, cookies: cookies))
+        // A group the gateway offered before goes in the first init, so an SSO gateway answers with that group's
+        // SAML login rather than the default group's (issue 11). Not a label or an unknown name: ocserv copies
+        // the value into its XML unescaped, and answers an unknown one with 401 (lab, AuthenticationLabTests).
+        let early = configuration.groupIsKnownValue ? configuration.group : nil
+        return .send(builder.initRequest(url: currentURL, groupSelect: early, cookies: cookies))
     }
 
     /// Handles the gateway's answer to the last `.send`.
@@ -79,13 +92,36 @@ public struct AuthFlow: Sendable {
         case .success(let success):
             state = .done
             return .authenticated(try result(from: success))
+        case .clientCertificateRequest:
+            guard atInit, certificateRequests < configuration.maxCertificateRequests else {
+                state = .done
+                throw .certificateRequestLoop
+            }
+            certificateRequests += 1
+            state = .awaitingCertificateDecision
+            return .clientCertificateRequested(attempt: certificateRequests)
         case .form(let form):
             forms += 1
             guard forms <= configuration.maxForms else { state = .done; throw .tooManyForms }
             if form.isLegacy { legacy = true }
-            if let action = form.action, let url = resolve(action) { currentURL = url }
+            if let action = form.action {
+                guard let url = resolve(action) else {
+                    state = .done
+                    throw .unsupportedRedirect(action)
+                }
+                move(to: url)
+            }
             return try present(form)
         }
+    }
+
+    /// The answer to `.clientCertificateRequested`: `presenting` when the engine opened a new connection that
+    /// presents a certificate (re-POST `init` there), false to go on without one (`<client-cert-fail/>`).
+    public mutating func answerCertificateRequest(presenting: Bool) throws(AuthFlowError) -> AuthAction {
+        guard case .awaitingCertificateDecision = state else { throw .notExpected("a certificate decision") }
+        state = .awaitingInitReply
+        return .send(builder.initRequest(url: currentURL, groupSelect: groupSettled ? nil : chosen?.value,
+                                         cookies: cookies, certificateFailed: !presenting))
     }
 
     /// The front end's answer to `.chooseGroup`.
@@ -137,11 +173,23 @@ public struct AuthFlow: Sendable {
 
     private mutating func present(_ form: AuthForm) throws(AuthFlowError) -> AuthAction {
         let hasHidden = form.fields.contains { $0.kind == .hidden }
-        if form.questions.isEmpty && form.groupList == nil && form.authID != "authentication-complete"
-            && (form.error != nil || !hasHidden) {
-            // Nothing left to answer: an error (or a bare message) is the gateway's final word (§1.7, §1.8).
+        let nothingToAsk = form.questions.isEmpty && form.authID != "authentication-complete"
+        // Nothing left to answer: an error (or a bare message) is the gateway's final word (§1.7, §1.8). An
+        // error beside a form holding only `group_list` is how an ASA refuses after HostScan/DAP ("Cisco Secure
+        // Desktop not installed", "unauthorized connection mechanism"): resubmitting it only brings it back, so
+        // openconnect prints the error and stops (auth.c `handle_auth_form`, issue 10).
+        if nothingToAsk && form.error != nil {
             state = .done
-            throw .refused(form.error ?? form.message ?? "the gateway ended the login without a reason")
+            throw .refused(form.error!)
+        }
+        if nothingToAsk && form.groupList == nil && !hasHidden {
+            state = .done
+            throw .refused(form.message ?? "the gateway ended the login without a reason")
+        }
+        if nothingToAsk && groupSettled && !hasHidden {
+            // The group list again, with nothing else and no reason, after the group was settled.
+            state = .done
+            throw .refused(form.message ?? "the gateway asked for the group again without saying why")
         }
         if !groupSettled, let list = form.groupList {
             offered = list.options
@@ -187,13 +235,39 @@ public struct AuthFlow: Sendable {
         return .groupSettled(offered: offered, chosen: chosen, reposts: reposts)
     }
 
-    private mutating func ask(_ form: AuthForm) throws(AuthFlowError) -> AuthAction {
+    private mutating func ask(_ received: AuthForm) throws(AuthFlowError) -> AuthAction {
+        let form = Self.applyGroupPolicy(received, group: chosen)
         state = .awaitingAnswers(form)
         if form.questions.isEmpty {
-            // Only hidden fields (or OpenConnect's "authentication-complete"): post it back as it is.
+            // Only hidden fields (or OpenConnect's "authentication-complete"): post it back as it is, once; the
+            // same form again means the gateway will not move on.
+            blindPosts += 1
+            guard blindPosts <= 2 else { state = .done; throw .tooManyForms }
             return try submit([:])
         }
         return .fillForm(form)
+    }
+
+    /// What the chosen group's option says about the form (openconnect library.c `process_auth_form`): with
+    /// `noaaa` no text or password is asked; fields marked `second-auth` are asked only for a group with
+    /// `second-auth`; a prefilled `secondary_username` that is not editable is sent as it is. A field that is
+    /// not asked is still posted (with its preset value, or empty), as openconnect does.
+    static func applyGroupPolicy(_ form: AuthForm, group: FormOption?) -> AuthForm {
+        guard let group, form.groupList != nil || group.noAAA || group.secondAuth || group.secondaryUsername != nil
+        else { return form }
+        var form = form
+        form.fields = form.fields.map { field in
+            guard field.kind == .text || field.kind == .password else { return field }
+            var field = field
+            if group.noAAA || (field.secondAuth && !group.secondAuth) {
+                field.kind = .hidden
+            } else if field.name == "secondary_username" && field.secondAuth {
+                if let preset = group.secondaryUsername { field.value = preset }
+                if !group.secondaryUsernameEditable { field.kind = .hidden }
+            }
+            return field
+        }
+        return form
     }
 
     private mutating func startLegacy(at url: GatewayURL) -> AuthAction {
@@ -207,26 +281,43 @@ public struct AuthFlow: Sendable {
         guard redirects <= configuration.maxRedirects else { state = .done; throw .tooManyRedirects }
         guard let location = response.headers["Location"], let target = resolve(location) else {
             state = .done
-            throw .redirectToOtherHost(response.headers["Location"] ?? "(no Location header)")
+            throw .unsupportedRedirect(response.headers["Location"] ?? "(no Location header)")
         }
-        currentURL = target
+        let otherHost = !target.sameGateway(as: currentURL)
+        move(to: target)
+        if atInit && !legacy && otherHost {
+            // A cluster director sending the client to a member: log in there from the start (openconnect
+            // auth.c `cstp_obtain_cookie` follows a new-host redirect and re-POSTs init).
+            state = .awaitingInitReply
+            return .send(builder.initRequest(url: target, groupSelect: groupSettled ? nil : chosen?.value,
+                                             cookies: cookies))
+        }
         if atInit && !legacy {
-            // An XML POST answered by a redirect: the gateway does not speak aggregate-auth (§1.10).
+            // An XML POST answered by a same-host redirect: the gateway does not speak aggregate-auth (§1.10).
             return startLegacy(at: target)
         }
         state = legacy ? .awaitingLegacyPage : .awaitingReply
         return .send(builder.get(url: target, cookies: cookies, aggregate: !legacy))
     }
 
-    /// A form action or Location on the same gateway; nil for another host.
+    /// Moves the login to `url`; on another host or port the cookie jar starts empty, so no cookie of one
+    /// gateway reaches another, and the session now lives there (openconnect http.c `handle_redirect`).
+    private mutating func move(to url: GatewayURL) {
+        if !url.sameGateway(as: currentURL) {
+            cookies = CookieJar()
+            gatewayURL = url
+        }
+        currentURL = url
+    }
+
+    /// A form action or Location: a path on this gateway, or an https URL of any gateway; nil for anything else
+    /// (http:// would send the credentials in clear).
     private func resolve(_ reference: String) -> GatewayURL? {
         if reference.hasPrefix("/") { return currentURL.with(path: reference) }
         if reference.lowercased().hasPrefix("https://") {
-            guard let url = try? GatewayURL(parsing: reference), url.host.lowercased() == currentURL.host.lowercased(),
-                  url.port == currentURL.port else { return nil }
-            return url
+            return try? GatewayURL(parsing: reference)
         }
-        if reference.contains("://") { return nil }
+        if reference.contains("://") || reference.hasPrefix("//") { return nil }
         // Relative to the current directory.
         let path = currentURL.path
         let directory = path[path.startIndex...path.lastIndex(of: "/")!]

@@ -8,7 +8,10 @@ public enum AuthFlowError: Error, Equatable, Sendable, CustomStringConvertible {
     case badDocument(AuthDocumentError)
     case badResponse(HTTPParseError)
     case unexpectedStatus(Int, String)
-    case redirectToOtherHost(String)
+    /// A redirect or form action the client will not follow (not https, or no Location).
+    case unsupportedRedirect(String)
+    /// `<client-cert-request/>` again after every answer.
+    case certificateRequestLoop
     case tooManyRedirects
     case tooManyForms
     case noCookie
@@ -16,6 +19,11 @@ public enum AuthFlowError: Error, Equatable, Sendable, CustomStringConvertible {
     case groupRepostLoop(String)
     /// The flow was driven out of order: a bug in the caller, reported rather than trapped.
     case notExpected(String)
+
+    /// Gateway text in an error: control characters out, at most 120 characters.
+    static func printable(_ text: String) -> String {
+        String(String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }).prefix(120))
+    }
 
     public var description: String {
         switch self {
@@ -26,7 +34,11 @@ public enum AuthFlowError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badDocument(let error): return error.description
         case .badResponse(let error): return error.description
         case .unexpectedStatus(let status, let reason): return "unexpected HTTP status \(status) \(reason.prefix(80))"
-        case .redirectToOtherHost(let host): return "the gateway redirected to another host (\(host.prefix(80))), which is not supported yet"
+        case .unsupportedRedirect(let target):
+            return "the gateway sent the login to '\(Self.printable(target))', which is not an https address of a gateway"
+        case .certificateRequestLoop:
+            return "the gateway kept asking for a client certificate (give one with --certificate, or ask its admins "
+                + "which certificate the group needs)"
         case .tooManyRedirects: return "too many redirects"
         case .tooManyForms: return "the gateway kept sending forms without ending the login"
         case .noCookie: return "the gateway reported success but sent no session cookie"

@@ -16,6 +16,8 @@ public struct AuthForm: Sendable, Equatable {
     public var opaque: String?
     /// The legacy (pre aggregate-auth) form shape of protocol.md §1.10.
     public var isLegacy: Bool
+    /// Single sign-on: the form's `sso` field is answered by a browser login, not by a person typing.
+    public var sso: SSOLogin?
 
     public init(authID: String = "main", title: String? = nil, message: String? = nil, error: String? = nil,
                 banner: String? = nil, method: String = "POST", action: String? = nil, fields: [FormField] = [],
@@ -33,6 +35,8 @@ public struct AuthForm: Sendable, Equatable {
     }
 
     public var groupList: FormField? { fields.first(where: \.isGroupList) }
+    /// The field the SSO token goes back in (`input type="sso"`, openconnect's OC_FORM_OPT_SSO_TOKEN).
+    public var ssoField: FormField? { fields.first { $0.kind == .sso } }
 
     /// Fields a person (or stdin) must answer: everything but hidden fields and the group list.
     public var questions: [FormField] {

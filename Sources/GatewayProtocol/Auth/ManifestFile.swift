@@ -15,4 +15,16 @@ public struct ManifestFile: Sendable, Equatable, Codable {
         self.hashAlgorithm = hashAlgorithm
         self.hash = hash
     }
+
+    /// The VPN profile among a manifest's files: the one with `service-type="user"` (or none given, as ocserv
+    /// sends). Module profiles (NAM, web security, posture…) are for other AnyConnect modules: never mandatory,
+    /// never downloaded (issue 10).
+    public static func vpnProfile(in files: [ManifestFile]) -> ManifestFile? {
+        files.first { ($0.type == "profile" || $0.type.isEmpty) && ($0.serviceType ?? "user") == "user" }
+    }
+
+    /// The profiles of other modules, listed for the person and skipped.
+    public static func moduleProfiles(in files: [ManifestFile]) -> [ManifestFile] {
+        files.filter { ($0.serviceType ?? "user") != "user" }
+    }
 }

@@ -1,8 +1,14 @@
 /// An AnyConnect profile (`AnyConnectProfile` XML) as far as Swiftgate uses it: its server list.
 public struct AnyConnectProfile: Sendable, Equatable {
     public var hosts: [ProfileHostEntry]
+    /// `ClientInitialization/AuthenticationTimeout`: seconds the client waits for the gateway during login.
+    /// Cisco's profile editor allows 10-120; anything outside 1-3600 is ignored as nonsense.
+    public var authenticationTimeout: Int?
 
-    public init(hosts: [ProfileHostEntry]) { self.hosts = hosts }
+    public init(hosts: [ProfileHostEntry], authenticationTimeout: Int? = nil) {
+        self.hosts = hosts
+        self.authenticationTimeout = authenticationTimeout
+    }
 
     /// Parses a downloaded or imported profile, with the same limits as every gateway document. The root may
     /// carry a namespace prefix; elements are matched by local name.
@@ -23,7 +29,13 @@ public struct AnyConnectProfile: Sendable, Equatable {
                 hosts.append(ProfileHostEntry(name: display, address: address, userGroup: text(entry, "UserGroup")))
             }
         }
-        return AnyConnectProfile(hosts: hosts)
+        var timeout: Int?
+        for section in root.children where localName(section.name) == "ClientInitialization" {
+            if let text = text(section, "AuthenticationTimeout"), let seconds = Int(text), (1...3600).contains(seconds) {
+                timeout = seconds
+            }
+        }
+        return AnyConnectProfile(hosts: hosts, authenticationTimeout: timeout)
     }
 
     private static func localName(_ name: String) -> String {

@@ -65,6 +65,15 @@ public struct GatewayURL: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "https://\(hostHeader)\(path)" }
 
     /// The same gateway with another path (a form `action`, a redirect).
+    /// The same gateway: host (case-insensitive, without a trailing dot) and port.
+    public func sameGateway(as other: GatewayURL) -> Bool {
+        func canonical(_ host: String) -> String {
+            let lower = host.lowercased()
+            return lower.hasSuffix(".") ? String(lower.dropLast()) : lower
+        }
+        return port == other.port && canonical(host) == canonical(other.host)
+    }
+
     public func with(path newPath: String) -> GatewayURL {
         GatewayURL(host: host, port: port, path: newPath)
     }
