@@ -12,6 +12,8 @@ public struct TLSConfiguration: Sendable {
     public var responseDeadlineSeconds: Int = 60
     /// The client certificate to present when the gateway asks for one.
     public var identity: ClientIdentity?
+    /// Which gateways may see `identity`; nil presents it to any (issue 13, item 8: the engine always sets it).
+    public var identityTrust: IdentityTrust?
 
     public init(caFile: String? = nil, useSystemTrust: Bool = true, connectTimeoutSeconds: Int = 15,
                 ioTimeoutSeconds: Int = 30) {

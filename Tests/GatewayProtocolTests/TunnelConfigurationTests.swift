@@ -59,9 +59,10 @@ final class TunnelConfigurationTests: XCTestCase {
         XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-MTU", "1400")]))) {
             XCTAssertEqual($0 as? TunnelConfigurationError, .noAddress)
         }
-        XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "10.0.0.0/255.0.255.0")]))) {
-            XCTAssertEqual($0 as? TunnelConfigurationError, .badRoute("10.0.0.0/255.0.255.0"))
-        }
+        // A route that is not CIDR is dropped with a warning (issue 13, item 6), not the whole tunnel.
+        let dropped = try? TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-Split-Include", "10.0.0.0/255.0.255.0")]))
+        XCTAssertEqual(dropped?.splitInclude, [])
+        XCTAssertEqual(dropped?.warnings.count, 1)
         XCTAssertThrowsError(try TunnelConfiguration(headers: HTTPHeaders([("X-CSTP-Address", "10.0.0.1"), ("X-CSTP-DPD", "soon")]))) {
             XCTAssertEqual($0 as? TunnelConfigurationError, .badValue("X-CSTP-DPD", "soon"))
         }

@@ -28,6 +28,8 @@ public struct TunnelConfiguration: Sendable, Equatable {
     public var dtls = DTLSParameters()
     /// Every `X-CSTP-*` header as `Name=value`, for the script's CISCO_CSTP_OPTIONS.
     public var cstpOptions: [String] = []
+    /// Values the gateway sent that failed their type check and were dropped (issue 13, item 6), in words.
+    public var warnings: [String] = []
 
     public init() {}
 
@@ -45,59 +47,109 @@ public struct TunnelConfiguration: Sendable, Equatable {
         public init() {}
     }
 
-    /// Reads the reply headers. Unknown headers are kept in `cstpOptions` only; malformed routes are reported.
+    /// Reads the reply headers. Unknown headers are kept in `cstpOptions` only. Every value is checked by its type
+    /// (addresses, netmasks, routes, domain names; free text stripped of control characters): one that fails is
+    /// dropped with a line in `warnings`, so nothing unchecked reaches the vpnc-script (issue 13, item 6).
     public init(headers: HTTPHeaders) throws(TunnelConfigurationError) {
         self.init()
-        for (rawName, value) in headers {
+        for (rawName, rawValue) in headers {
             let name = rawName.lowercased()
-            if name.hasPrefix("x-cstp-") { cstpOptions.append("\(rawName)=\(value)") }
+            let value = rawValue.trimmingSpaces
+            // X-CSTP-Post-Auth-XML carries an ASA's session token: never into the script's environment.
+            if name.hasPrefix("x-cstp-"), !HeaderRedaction.isSecret(name) {
+                cstpOptions.append(GatewayText.printable("\(rawName)=\(value)"))
+            }
+            func drop(_ what: String) {
+                warnings.append("ignored \(GatewayText.printable(rawName)): '\(GatewayText.printable(String(value.prefix(60))))' is not \(what)")
+            }
+            func address(_ check: (String) -> Bool, _ what: String) -> String? {
+                if check(value) { return value }
+                drop(what)
+                return nil
+            }
             switch name {
             case "x-cstp-address":
-                if value.contains(":") { ipv6Address = ipv6Address ?? value } else { ipv4Address = value }
+                if value.contains(":") {
+                    if ipv6Address == nil { ipv6Address = address(GatewayText.isIPv6Network, "an IPv6 address") }
+                } else if let v4 = address(GatewayText.isIPv4Address, "an IPv4 address") {
+                    ipv4Address = v4
+                }
             case "x-cstp-netmask":
-                if value.contains(":") { ipv6Address = value } else { ipv4Netmask = value }
-            case "x-cstp-address-ip6": ipv6Address = value
-            case "x-cstp-dns", "x-cstp-dns-ip6": if dns.count < 3 { dns.append(value) }
-            case "x-cstp-nbns": nbns.append(value)
-            case "x-cstp-default-domain": defaultDomain = value
-            case "x-cstp-split-dns": splitDNS.append(value)
+                if value.contains(":") {
+                    if let v6 = address(GatewayText.isIPv6Network, "an IPv6 address/prefix") { ipv6Address = v6 }
+                } else if let mask = IPv4Network.parseAddress(value), IPv4Network.prefixLength(ofMask: mask) != nil {
+                    ipv4Netmask = value
+                } else {
+                    drop("a contiguous IPv4 netmask")
+                }
+            case "x-cstp-address-ip6":
+                if let v6 = address(GatewayText.isIPv6Network, "an IPv6 address/prefix") { ipv6Address = v6 }
+            case "x-cstp-dns", "x-cstp-dns-ip6":
+                if let server = address(GatewayText.isIPAddress, "an IP address"), dns.count < 3 { dns.append(server) }
+            case "x-cstp-nbns":
+                if let server = address(GatewayText.isIPv4Address, "an IPv4 address"), nbns.count < 3 { nbns.append(server) }
+            case "x-cstp-default-domain":
+                // ASA may send several, space-separated (openconnect passes them on as the resolv.conf search list).
+                let names = value.split(separator: " ").map(String.init)
+                if !names.isEmpty, names.allSatisfy(GatewayText.isDomainName) {
+                    defaultDomain = names.joined(separator: " ")
+                } else {
+                    drop("a domain name")
+                }
+            case "x-cstp-split-dns":
+                for part in value.split(separator: ",").map({ String($0).trimmingSpaces }) where !part.isEmpty {
+                    if GatewayText.isDomainName(part) { splitDNS.append(part) } else { drop("a list of domain names") }
+                }
             case "x-cstp-split-include":
-                guard let net = IPv4Network(parsing: value) else { throw .badRoute(value) }
-                splitInclude.append(net)
+                if let net = IPv4Network(parsing: value) { splitInclude.append(net) } else { drop("an IPv4 route (addr/mask)") }
             case "x-cstp-split-exclude":
-                guard let net = IPv4Network(parsing: value) else { throw .badRoute(value) }
-                splitExclude.append(net)
-            case "x-cstp-split-include-ip6": splitInclude6.append(value)
-            case "x-cstp-split-exclude-ip6": splitExclude6.append(value)
+                if let net = IPv4Network(parsing: value) { splitExclude.append(net) } else { drop("an IPv4 route (addr/mask)") }
+            case "x-cstp-split-include-ip6":
+                if let route = address(GatewayText.isIPv6Network, "an IPv6 route (addr/prefix)") { splitInclude6.append(route) }
+            case "x-cstp-split-exclude-ip6":
+                if let route = address(GatewayText.isIPv6Network, "an IPv6 route (addr/prefix)") { splitExclude6.append(route) }
             case "x-cstp-tunnel-all-dns": tunnelAllDNS = value.lowercased() == "true"
-            case "x-cstp-banner": banner = FormEncoding.percentDecode(value)
+            case "x-cstp-banner":
+                banner = GatewayText.printable(FormEncoding.percentDecode(value), keepNewlines: true)
             case "x-cstp-mtu": mtu = try Self.number(value, rawName)
             case "x-cstp-base-mtu": baseMTU = try Self.number(value, rawName)
             case "x-cstp-dpd": dpd = try Self.number(value, rawName)
             case "x-cstp-keepalive": keepalive = try Self.number(value, rawName)
             case "x-cstp-rekey-time": rekeyTime = try Self.number(value, rawName)
-            case "x-cstp-rekey-method": rekeyMethod = value
+            case "x-cstp-rekey-method": rekeyMethod = GatewayText.printable(value)
             case "x-cstp-idle-timeout": idleTimeout = value.lowercased() == "none" ? nil : try Self.number(value, rawName)
             case "x-cstp-session-timeout":
                 let seconds = value.lowercased() == "none" ? 0 : try Self.number(value, rawName)
                 sessionTimeout = seconds == 0 ? nil : seconds
-            case "x-cstp-server-name": serverName = value
-            case "x-cstp-msie-proxy-pac-url": proxyPAC = value
+            case "x-cstp-server-name": serverName = GatewayText.printable(value)
+            case "x-cstp-msie-proxy-pac-url":
+                if GatewayText.isPrintable(value), !value.contains(" "), !value.isEmpty { proxyPAC = value } else { drop("a URL") }
             case "x-dtls-port": dtls.port = try Self.number(value, rawName)
-            case "x-dtls-session-id": dtls.sessionID = value
-            case "x-dtls-app-id": dtls.appID = value
-            case "x-dtls-ciphersuite": dtls.cipherSuite = value
-            case "x-dtls12-ciphersuite": dtls.dtls12CipherSuite = value
+            case "x-dtls-session-id": dtls.sessionID = GatewayText.printable(value)
+            case "x-dtls-app-id": dtls.appID = GatewayText.printable(value)
+            case "x-dtls-ciphersuite": dtls.cipherSuite = GatewayText.printable(value)
+            case "x-dtls12-ciphersuite": dtls.dtls12CipherSuite = GatewayText.printable(value)
             case "x-dtls-mtu": dtls.mtu = try Self.number(value, rawName)
             case "x-dtls-dpd": dtls.dpd = try Self.number(value, rawName)
             case "x-dtls-keepalive": dtls.keepalive = try Self.number(value, rawName)
             case "x-dtls-rekey-time": dtls.rekeyTime = try Self.number(value, rawName)
-            case "x-dtls-rekey-method": dtls.rekeyMethod = value
+            case "x-dtls-rekey-method": dtls.rekeyMethod = GatewayText.printable(value)
             default: break
             }
         }
         guard ipv4Address != nil || ipv6Address != nil else { throw .noAddress }
         if let mtu, !(576...65535).contains(mtu) { throw .badValue("X-CSTP-MTU", String(mtu)) }
+    }
+
+    /// The shortest rekey interval honoured: anything below is raised to it, so a gateway cannot make the client
+    /// reconnect in a loop (issue 13, item 12). (ocserv accepts any rekey-time; its default is two days.)
+    public static let minimumRekeySeconds = 20
+
+    /// Seconds until a new tunnel is due, for the rekey methods done as a new tunnel (`ssl`, `new-tunnel`; protocol.md
+    /// §5.2); nil for none. `X-CSTP-Rekey-Time: 0` means no rekey, not "rekey at once".
+    public var rekeyInterval: Int? {
+        guard let method = rekeyMethod, ["ssl", "new-tunnel"].contains(method), let time = rekeyTime, time > 0 else { return nil }
+        return max(time, Self.minimumRekeySeconds)
     }
 
     /// The IPv4 netmask as a prefix length, when it is a valid contiguous mask.
