@@ -31,7 +31,8 @@ unit: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --skip LabTests
 
-# Every gateway-input parser under libFuzzer for FUZZ_SECONDS each (default 60; `make test` runs 20000 inputs each).
+# Every gateway-input parser under libFuzzer for FUZZ_SECONDS each (default 60; `make test` runs 20000 inputs each),
+# from the committed corpus scripts/fuzz/corpus; prints the hours accumulated (FUZZ_KEEP=1 keeps what it found).
 fuzz:
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-60} scripts/fuzz/run.sh
 

@@ -61,4 +61,19 @@ static inline int CLinux_netlink_address_monitor(void) {
     }
     return fd;
 }
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+/// No core dump and no ptrace by other users' processes: a dump of a VPN client holds its secrets (issue 13, item 14).
+/// Returns 0, or -errno of the first call that failed.
+static inline int CLinux_disable_core_dumps(void) {
+    struct rlimit none = { 0, 0 };
+    if (setrlimit(RLIMIT_CORE, &none) != 0) return -errno;
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) return -errno;
+    return 0;
+}
+
+/// 1 when the process may dump core (PR_GET_DUMPABLE).
+static inline int CLinux_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
+
 #endif

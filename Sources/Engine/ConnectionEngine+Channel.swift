@@ -5,39 +5,68 @@ import Store
 
 /// Opening TLS to the gateway, deciding trust, and HTTP exchanges over it.
 extension ConnectionEngine {
-    /// A new TLS session whose certificate is checked and, if invalid, put to the front end.
+    /// A new TLS session whose certificate is checked and, if invalid, put to the front end. With a client
+    /// certificate, the gateway must be trusted before it is presented (issue 13, item 8): a gateway not trusted yet
+    /// has its handshake stopped before our certificate goes out, the question is put, and a new handshake presents
+    /// it once the answer trusts the gateway. (Verifying inside the handshake, not a first handshake without the
+    /// certificate: a gateway that requires one would fail that handshake, and the prompt shows the same report.)
     func openChannel() async throws(EngineError) -> TLSClient {
         let host = gateway.host, port = gateway.port
-        var configuration = options.tls
-        configuration.identity = identity
-        let tls = configuration
-        let client: TLSClient
-        do {
-            if anchors == nil { anchors = try TrustAnchors(configuration: tls) }
-            let shared = anchors
-            client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
-                try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
+        var attempts = 0
+        while true {
+            attempts += 1
+            var configuration = options.tls
+            configuration.identity = identity
+            if identity != nil { configuration.identityTrust = identityTrust(host: host, port: port) }
+            let tls = configuration
+            let client: TLSClient
+            do {
+                if anchors == nil { anchors = try TrustAnchors(configuration: tls) }
+                let shared = anchors
+                client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
+                    try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
+                }
+            } catch {
+                switch error {
+                case .trustAnchors: throw .usage(error.description)
+                case .identityWithheld(let report) where attempts == 1:
+                    // Decided now, without a connection; trusted, it joins the pins and the next handshake passes.
+                    try await decideTrust(report, close: {})
+                    lastReport = report
+                    continue
+                case _ where error.isUnreachable: throw .unreachable(error.description)
+                default: throw .protocolError(.tls, error.description)
+                }
             }
-        } catch {
-            switch error {
-            case .trustAnchors: throw .usage(error.description)
-            case _ where error.isUnreachable: throw .unreachable(error.description)
-            default: throw .protocolError(.tls, error.description)
+            if attempts == 1 || !acceptedPins.contains(client.report.pin) {
+                try await decideTrust(client.report, close: { client.close() })
             }
+            channel = client
+            channelUses = 0
+            lastReport = client.report
+            return client
         }
-        try await decideTrust(client)
-        channel = client
-        channelUses = 0
-        lastReport = client.report
-        return client
     }
 
-    private func decideTrust(_ client: TLSClient) async throws(EngineError) {
-        let report = client.report
+    /// What `IdentityTrust` checks during the handshake: what `decideTrust` would pass without asking
+    /// (`TrustPolicy`), from the pins known now; a pin store that cannot be read trusts nothing.
+    private func identityTrust(host: String, port: Int) -> IdentityTrust {
+        if !options.serverPins.isEmpty { return IdentityTrust(pins: options.serverPins, acceptValid: false) }
+        guard let stored = try? options.store?.trustedPins(hostPort: HostPortKey.make(host: host, port: port)) ?? [] else {
+            return IdentityTrust { _ in false }
+        }
+        let accepted = acceptedPins
+        return IdentityTrust { report in
+            if case .ask = TrustPolicy.verdict(report: report, stored: stored, acceptedPins: accepted) { return false }
+            return true
+        }
+    }
+
+    private func decideTrust(_ report: CertificateReport, close: () -> Void) async throws(EngineError) {
         if !options.serverPins.isEmpty {
             // Explicit pins replace the trust store (openconnect's --servercert implies --no-system-trust).
             guard options.serverPins.contains(where: report.matches(pin:)) else {
-                client.close()
+                close()
                 emit(.certificate(report, trusted: false, decision: "refused"))
                 throw .certificateUntrusted(report, why: "it does not match the pin given with --servercert")
             }
@@ -51,7 +80,7 @@ extension ConnectionEngine {
             stored = try options.store?.trustedPins(hostPort: hostPort) ?? []
         } catch {
             // Fail closed: without the pins, a valid certificate could pass where a pin should refuse it.
-            client.close()
+            close()
             emit(.certificate(report, trusted: false, decision: "refused"))
             throw .certificateUntrusted(report, why: "the pins saved for \(hostPort) cannot be read (\(error)); "
                                         + "refusing rather than deciding without them. Fix or move the database "
@@ -82,10 +111,17 @@ extension ConnectionEngine {
         case .ask:
             break
         }
-        let decision = await frontEnd.decideTrust(TrustQuestion(report: report, pinnedBefore: stored))
+        let question = TrustQuestion(report: report, pinnedBefore: stored)
+        let decision: TrustDecision
+        do {
+            decision = try await ask({ [frontEnd] in await frontEnd.decideTrust(question) }) ?? .cancel
+        } catch {
+            close()
+            throw error
+        }
         switch decision {
         case .cancel:
-            client.close()
+            close()
             emit(.certificate(report, trusted: false, decision: "refused"))
             if !stored.isEmpty {
                 throw .certificateUntrusted(report, why: "it is not the certificate pinned for \(hostPort) "
@@ -166,24 +202,16 @@ extension ConnectionEngine {
         }
     }
 
-    /// Request line and headers; the Cookie value and every body are left out (they carry credentials).
+    /// Request line and headers through `HeaderRedaction` (cookies, the DTLS master secret, the post-auth XML and
+    /// every header not known to be harmless never show their values); bodies are never logged (credentials).
     static func logRequest(_ request: HTTPRequest, to logger: Logger) {
         guard logger.logLevel <= .debug else { return }
-        let headers = request.headers.map { field in
-            field.name.lowercased() == "cookie" ? "\(field.name): <\(field.value.split(separator: ";").count) cookie(s) redacted>"
-                : "\(field.name): \(field.value)"
-        }
-        logger.debug("→ \(request.method) \(request.path) [\(headers.joined(separator: " | "))] body \(request.body.count) bytes (not logged)")
+        logger.debug("→ \(request.method) \(HeaderRedaction.path(request.path)) [\(HeaderRedaction.describe(request.headers.fields))] body \(request.body.count) bytes (not logged)")
     }
 
     static func logResponse(_ response: HTTPResponse, to logger: Logger) {
         guard logger.logLevel <= .debug else { return }
-        let headers = response.headers.map { field in
-            field.name.lowercased() == "set-cookie"
-                ? "\(field.name): \(field.value.split(separator: "=", maxSplits: 1).first ?? "")=<redacted>"
-                : "\(field.name): \(field.value)"
-        }
-        logger.debug("← \(response.status) \(response.reason) [\(headers.joined(separator: " | "))] body \(response.body.count) bytes")
+        logger.debug("← \(response.status) \(GatewayText.printable(response.reason)) [\(HeaderRedaction.describe(response.headers.fields))] body \(response.body.count) bytes (not logged)")
     }
 
     enum ExchangeError: Error {

@@ -113,7 +113,8 @@ extension ConnectionEngine {
         let form = AuthForm(authID: "sso-token", message: "Single sign-on: \(why). Open \(sso.loginURL), log in, "
                             + "and paste the value of the \(sso.tokenCookieName) cookie the gateway sets.",
                             fields: [FormField(kind: .password, name: "sso-token", label: "\(sso.tokenCookieName):")])
-        guard let token = await frontEnd.fillForm(form)?["sso-token"], !token.reveal().isEmpty else {
+        guard let token = (try await ask({ [frontEnd] in await frontEnd.fillForm(form) }) ?? nil)?["sso-token"],
+              !token.reveal().isEmpty else {
             emit(progress(.failed, .pasted, sso, message: "no token given"))
             throw .cancelled("no single sign-on token was given (\(why))")
         }

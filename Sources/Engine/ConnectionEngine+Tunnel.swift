@@ -27,6 +27,9 @@ extension ConnectionEngine {
     public func requestStop(hangup: Bool) -> Bool {
         let mode: DataPlane.StopMode = hangup ? .hangup : .disconnect
         pendingStop = mode
+        // A prompt open now (a password asked again while reconnecting, a trust question) must not hold the stop.
+        openPrompt?.cancel()
+        openPrompt = nil
         // A login reply the engine is waiting for (a push approval) stops being waited for.
         cancellation.cancel("stopped by the user while waiting for the gateway")
         if let dataPlane {
@@ -87,7 +90,7 @@ extension ConnectionEngine {
             emitPhase(.dtls, .skipped, detail: [("reason", .string(settings.offerDTLS ? "the gateway offers no DTLS" : "--no-dtls"))])
         }
 
-        let script = ScriptRunner(path: settings.script)
+        let script = ScriptRunner(path: settings.script, timeoutSeconds: settings.scriptTimeoutSeconds)
         try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
         let tun: TunDevice
         do {
@@ -106,6 +109,16 @@ extension ConnectionEngine {
             link.client.close()
             throw error
         }
+        // What `swiftgate cleanup` needs if this process dies without its teardown (issue 13, item 13); written
+        // before `connected`, so the data plane (and its netlink watch) starts right after that event.
+        var stateFile: SessionStateFile?
+        if let directory = settings.runtimeDirectory {
+            do {
+                stateFile = try SessionStateFile.create(directory: directory, record: sessionRecord(link, tun: tun, settings: settings))
+            } catch {
+                emit(.log("no session file for a cleanup after a crash: \(error.description)"))
+            }
+        }
         emitTunnel(link, tun: tun)
         emit(.connected(transport: .tls))
         knownTunMTU = link.tunMTU
@@ -114,21 +127,32 @@ extension ConnectionEngine {
 
         var current = session
         var outcome: Result<SessionEnd, EngineError>
+        var backoff = OutageBackoff()
+        var cameBack = false
         while true {
+            let upSince = clock.now
             let end = await runDataPlane(link, tun: tun, settings: settings)
             link.client.close()
             guard end.allowsReconnect, pendingStop == nil else {
                 outcome = .success(SessionEnd(reason: end.description, clean: end.isClean))
                 break
             }
+            // A tunnel that died soon after it came back waits longer each time (issue 13, item 12).
+            let uptime = clock.now - upSince
+            // (A rekey or a SIGUSR2 is planned, not an outage: no backoff. The first outage of a session is retried
+            // at once, as a network change must be; only a tunnel that came back and died again waits.)
+            let planned = end == .rekeyDue || end == .reconnectRequested
+            let firstDelay = planned || !cameBack ? 0 : backoff.delayBeforeReconnect(uptimeSeconds: Double(uptime.components.seconds))
             do {
                 guard let next = try await reconnect(after: end, session: current, previous: link, tun: tun,
-                                                     script: script, settings: settings) else {
+                                                     script: script, settings: settings, firstDelay: firstDelay) else {
                     outcome = .success(SessionEnd(reason: "disconnected by the user while reconnecting", clean: true))
                     break
                 }
                 link = next.link
                 current = next.session
+                cameBack = true
+                stateFile?.write(sessionRecord(link, tun: tun, settings: settings))
             } catch {
                 outcome = .failure(error)
                 break
@@ -137,6 +161,7 @@ extension ConnectionEngine {
 
         _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
         tun.close()
+        stateFile?.remove()
         switch outcome {
         case .success(let end):
             emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.reason)))
@@ -189,10 +214,11 @@ extension ConnectionEngine {
             client.close()
             switch response.status {
             case 401:
+                let words = GatewayText.printable(String((response.headers["X-Reason"] ?? response.reason).prefix(200)))
                 throw .authenticationRefused("cookie rejected: the gateway no longer accepts this session "
-                                             + "(HTTP 401 \(response.reason)); log in again")
+                                             + "(HTTP 401 \(words)); log in again")
             case 503:
-                let reason = response.headers["X-Reason"] ?? response.reason
+                let reason = GatewayText.printable(String((response.headers["X-Reason"] ?? response.reason).prefix(200)))
                 throw .protocolError(.cstp, "the gateway refused the tunnel: \(reason)")
             default:
                 throw .protocolError(.cstp, "unexpected reply to CONNECT: HTTP \(response.status) \(response.reason)")
@@ -205,13 +231,14 @@ extension ConnectionEngine {
             client.close()
             throw .protocolError(.cstp, error.description)
         }
+        // A skipped value is something the user should see (issue 10, item 12), not only the log.
         for warning in configuration.warnings { emit(.warning("CONNECT reply: " + warning, detail: [])) }
         // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
         // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu
         let baseMTU = configuration.baseMTU ?? mtus.base
         let linkMTU = baseMTU - (client.isIPv6 ? 40 : 20) - 8
-        let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU) : nil
+        let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU, offered: settings.dtlsMode) : nil
         let tunMTU = dtls == nil ? cstpMTU : min(cstpMTU, configuration.dtls.mtu ?? linkMTU - 82)
         return CSTPLink(client: client, configuration: configuration, remainder: exchange.remainder, dtls: dtls,
                         cstpMTU: cstpMTU, tunMTU: tunMTU, baseMTU: baseMTU)
@@ -222,7 +249,8 @@ extension ConnectionEngine {
         let reporter = DTLSPhaseReporter(emit: { events.yield($0) })
         let configuration = link.configuration
         // `ssl` rekeys are done as a new tunnel, as openconnect's OpenSSL build does (protocol.md §5.2).
-        let rekey = ["ssl", "new-tunnel"].contains(configuration.rekeyMethod ?? "") ? configuration.rekeyTime.map(Double.init) : nil
+        // `X-CSTP-Rekey-Time: 0` is no rekey and a tiny one is raised to a floor (issue 13, item 12).
+        let rekey = configuration.rekeyInterval.map(Double.init)
         let plane = DataPlane(
             tls: link.client, tun: tun, initialBytes: link.remainder, dpd: configuration.dpd,
             keepalive: configuration.keepalive, statsInterval: settings.statsIntervalSeconds,
@@ -250,8 +278,8 @@ extension ConnectionEngine {
     /// CONNECT with the old address, backoff within the reconnect timeout; a refused cookie leads to a fresh
     /// login. Returns nil when the user stopped while waiting.
     private func reconnect(after end: DataPlane.EndReason, session: AuthenticatedSession, previous: CSTPLink,
-                           tun: TunDevice, script: ScriptRunner,
-                           settings: TunnelSettings) async throws(EngineError) -> (link: CSTPLink, session: AuthenticatedSession)? {
+                           tun: TunDevice, script: ScriptRunner, settings: TunnelSettings,
+                           firstDelay: Int = 0) async throws(EngineError) -> (link: CSTPLink, session: AuthenticatedSession)? {
         let started = clock.now
         var schedule = ReconnectSchedule(timeoutSeconds: settings.reconnectTimeoutSeconds)
         var current = session
@@ -259,6 +287,11 @@ extension ConnectionEngine {
         let oldAddresses = [previous.configuration.ipv4Address, previous.configuration.ipv6Address.map {
             String($0.split(separator: "/").first ?? "")
         }].compactMap { $0 }
+        if firstDelay > 0 {
+            emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: 0, nextInSeconds: firstDelay,
+                                      reason: end.description + " (the tunnel had just come back: backing off)")))
+            if await waitUnlessStopped(seconds: firstDelay) { return nil }
+        }
         while true {
             attempt += 1
             emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: attempt, reason: end.description)))
@@ -289,9 +322,14 @@ extension ConnectionEngine {
                 emit(.reconnected(after: end.description, changed: changed))
                 return (link, current)
             } catch {
-                if case .authenticationRefused = error {
+                if case .authenticationRefused(let words) = error {
                     // The cookie is dead (ocserv restarted, session expired): log in again with the saved user and
-                    // group; the front end is asked for the password.
+                    // group; the front end is asked for the password. Once: a cookie refused right after a fresh
+                    // login ends the session (exit 3) with the gateway's words instead of prompting forever.
+                    guard schedule.mayLogInAfterRefusedCookie() else {
+                        throw .authenticationRefused("the gateway refused the session cookie again right after a fresh "
+                                                     + "login: \(words)")
+                    }
                     emit(.log("the gateway refused the session cookie; logging in again"))
                     do {
                         current = try await relogin(current)
@@ -346,6 +384,12 @@ extension ConnectionEngine {
                                   cipher: link.client.cipher)))
     }
 
+    private func sessionRecord(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) -> SessionRecord {
+        SessionRecord(pid: getpid(), interface: tun.name, script: settings.script,
+                      scriptTimeoutSeconds: settings.scriptTimeoutSeconds,
+                      environment: scriptEnvironment("disconnect", link, device: tun.name), started: Date())
+    }
+
     private func scriptEnvironment(_ reason: String, _ link: CSTPLink, device: String?) -> [String: String] {
         ScriptEnvironment(reason: reason, configuration: link.configuration, tunDevice: device,
                           gatewayAddress: link.client.remoteAddress, pid: getpid(), mtu: link.tunMTU).variables
@@ -353,10 +397,10 @@ extension ConnectionEngine {
 
     /// The DTLS mode the gateway chose, with its keys; nil (and a log line) when there is none or it is unusable.
     private func dtlsSetup(_ configuration: TunnelConfiguration, client: TLSClient, masterSecret: [UInt8]?,
-                           linkMTU: Int) -> DTLSSetup? {
+                           linkMTU: Int, offered: DTLSModePreference) -> DTLSSetup? {
         let plan: DTLSPlan?
         do {
-            plan = try DTLSPlan.from(configuration.dtls)
+            plan = try DTLSPlan.from(configuration.dtls, offered: offered)
         } catch {
             emit(.log(error.description))
             return nil

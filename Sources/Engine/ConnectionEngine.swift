@@ -39,6 +39,8 @@ public actor ConnectionEngine {
     var preferredGroup: String?
     /// The `--allow-insecure-crypto` warning went out for this attempt.
     var warnedInsecureCrypto = false
+    /// The question open at the front end, if any: a stop answers it with "no" (issue 13, item 13).
+    var openPrompt: PromptCancel?
     /// Where TLS connections go: the configured gateway, or the cluster member the login moved to.
     var gateway: GatewayURL
     /// A stop asked for while the engine waits on the gateway outside the data plane.
@@ -81,7 +83,7 @@ public actor ConnectionEngine {
         try await loadIdentity()
         var client = try await openChannel()
         if identity == nil, !client.requestedCANames.isEmpty,
-           let path = await frontEnd.chooseIdentity(caNames: client.requestedCANames) {
+           let path = try await ask({ [frontEnd, names = client.requestedCANames] in await frontEnd.chooseIdentity(caNames: names) }) ?? nil {
             // Chosen at the prompt: a new TLS session that presents it.
             try await loadIdentity(certificate: path, key: Self.keyFile(beside: path))
             client.close()
@@ -136,7 +138,8 @@ public actor ConnectionEngine {
                 // presented, re-POST init with <client-cert-fail/>.
                 var presenting = false
                 if identity == nil, !certificateRetried,
-                   let path = await frontEnd.chooseIdentity(caNames: channel?.requestedCANames ?? []) {
+                   let path = try await ask({ [frontEnd, names = channel?.requestedCANames ?? []] in
+                       await frontEnd.chooseIdentity(caNames: names) }) ?? nil {
                     try await loadIdentity(certificate: path, key: Self.keyFile(beside: path))
                 }
                 if identity != nil && !certificateRetried {
@@ -152,7 +155,7 @@ public actor ConnectionEngine {
                                            : "it was already presented, going on without one")))
                 action = try step { () throws(AuthFlowError) in try flow.answerCertificateRequest(presenting: presenting) }
             case .chooseGroup(let choice):
-                guard let option = await frontEnd.chooseGroup(choice) else {
+                guard let option = try await ask({ [frontEnd] in await frontEnd.chooseGroup(choice) }) ?? nil else {
                     throw .cancelled("no group chosen")
                 }
                 action = try step { () throws(AuthFlowError) in try flow.chooseGroup(option) }
@@ -190,7 +193,8 @@ public actor ConnectionEngine {
                         continue
                     }
                 }
-                guard let typed = await frontEnd.fillForm(rest) else {
+                let remaining = rest
+                guard let typed = try await ask({ [frontEnd] in await frontEnd.fillForm(remaining) }) ?? nil else {
                     if let error = form.error { throw .authenticationRefused(error) }
                     if repeated, let message = form.message { throw .authenticationRefused(message) }
                     let labels = form.questions.map(\.label).joined(separator: ", ")
@@ -267,7 +271,7 @@ public actor ConnectionEngine {
                 : "The private key \(name) is encrypted."
             let form = AuthForm(authID: "key-passphrase", message: message,
                                 fields: [FormField(kind: .password, name: "passphrase", label: "Passphrase for \(name):")])
-            guard let answer = await frontEnd.fillForm(form)?["passphrase"] else {
+            guard let answer = (try await ask({ [frontEnd] in await frontEnd.fillForm(form) }) ?? nil)?["passphrase"] else {
                 throw .usage("\(keyPath) is protected by a password and none was given (--key-password, or answer the prompt)")
             }
             passphrase = answer
@@ -312,6 +316,18 @@ public actor ConnectionEngine {
             .object([("name", .string($0.name)), ("kind", .string($0.kind.rawValue)), ("label", .string($0.label))])
         })))
         return .object(entry)
+    }
+
+    /// Puts a question to the front end; a stop asked for meanwhile ends the attempt (`cancelled`), without
+    /// waiting for the answer.
+    func ask<Answer: Sendable>(_ question: @escaping @Sendable () async -> Answer) async throws(EngineError) -> Answer? {
+        if pendingStop != nil { throw .cancelled("stopped while waiting for an answer") }
+        let prompt = OpenPrompt<Answer>()
+        openPrompt = PromptCancel(cancel: { prompt.resolve(nil) })
+        let answer = await prompt.ask(question)
+        openPrompt = nil
+        if pendingStop != nil { throw .cancelled("stopped while waiting for an answer") }
+        return answer
     }
 
     // MARK: - Events

@@ -73,8 +73,13 @@ final class DataPlane: @unchecked Sendable {
 
     private enum Outgoing {
         case control([UInt8])
+        case dpdResponse([UInt8])
         case data(Int)
     }
+
+    /// One line per kind of odd frame, throttled (issue 13, item 7).
+    private var unknownFrames = LogThrottle()
+    private var compressedFrames = LogThrottle()
 
     private let tls: TLSClient
     private let tun: TunDevice
@@ -335,19 +340,29 @@ final class DataPlane: @unchecked Sendable {
                 stats.bytesIn += frame.payload.count
                 _ = write(tun.descriptor, frame.payload.baseAddress, frame.payload.count)
             case .dpdRequest?:
-                // The answer echoes the request's payload (protocol.md §3.4).
-                queue.append(.control(CSTPFraming.frame(.dpdResponse, payload: Array(frame.payload))))
+                // The answer echoes the request's payload (protocol.md §3.4); a bounded number wait at once.
+                let waiting = queue.reduce(0) { count, item in
+                    if case .dpdResponse = item { return count + 1 }
+                    return count
+                }
+                if FrameBudget.mayQueueDPDResponse(queued: waiting) {
+                    queue.append(.dpdResponse(CSTPFraming.frame(.dpdResponse, payload: Array(frame.payload))))
+                }
             case .dpdResponse?, .keepalive?:
                 break
             case .disconnect?:
-                let text = frame.payload.count > 1 ? String(decoding: frame.payload.dropFirst(), as: UTF8.self) : ""
+                // The gateway's words, bounded and without control characters (issue 13, item 6).
+                let text = frame.payload.count > 1
+                    ? GatewayText.printable(String(decoding: frame.payload.dropFirst().prefix(200), as: UTF8.self)) : ""
                 return .serverDisconnect(text.isEmpty ? "no reason given" : text)
             case .terminate?:
                 return .serverTerminate
             case .compressedData?:
-                onLog("dropped a compressed packet: Swiftgate offers no compression")
+                if let line = compressedFrames.note("dropped a compressed packet: Swiftgate offers no compression") { onLog(line) }
             case nil:
-                onLog("ignored a CSTP packet of unknown type 0x\(String(frame.type, radix: 16))")
+                if let line = unknownFrames.note("ignored a CSTP packet of unknown type 0x\(String(frame.type, radix: 16))") {
+                    onLog(line)
+                }
             }
         }
     }
@@ -358,7 +373,7 @@ final class DataPlane: @unchecked Sendable {
         while let head = queue.first {
             let result: TLSClient.IOResult
             switch head {
-            case .control(let bytes): result = bytes.withUnsafeBytes { tls.write($0) }
+            case .control(let bytes), .dpdResponse(let bytes): result = bytes.withUnsafeBytes { tls.write($0) }
             case .data(let length): result = tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<length]))
             }
             switch result {

@@ -12,10 +12,16 @@ public struct TunnelSettings: Sendable, Equatable {
     public var statsIntervalSeconds: Double
     /// `--reconnect-timeout`: how long to keep trying to bring a lost tunnel back.
     public var reconnectTimeoutSeconds: Int
+    /// How long one run of the vpnc-script may take before its process group is killed (issue 13, item 13).
+    public var scriptTimeoutSeconds: Double = 30
+    /// Where the session's state file and locks go (`swiftgate cleanup` reads them); nil: none written.
+    public var runtimeDirectory: String?
 
     public init(script: String = "/usr/share/vpnc-scripts/vpnc-script", interface: String? = nil, offerDTLS: Bool = true,
                 dtlsMode: DTLSModePreference = .auto, statsIntervalSeconds: Double = 5,
-                reconnectTimeoutSeconds: Int = 300) {
+                reconnectTimeoutSeconds: Int = 300, scriptTimeoutSeconds: Double = 30, runtimeDirectory: String? = nil) {
+        self.scriptTimeoutSeconds = scriptTimeoutSeconds
+        self.runtimeDirectory = runtimeDirectory
         self.script = script
         self.interface = interface
         self.offerDTLS = offerDTLS

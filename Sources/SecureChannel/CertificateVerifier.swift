@@ -34,10 +34,13 @@ final class CertificateVerifier {
         let param = X509_STORE_CTX_get0_param(context)
         _ = X509_VERIFY_PARAM_set_flags(param, UInt(X509_V_FLAG_PARTIAL_CHAIN))
         _ = X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER)
-        if IPAddressText.isNumeric(host) {
-            _ = X509_VERIFY_PARAM_set1_ip_asc(param, host)
-        } else {
-            _ = X509_VERIFY_PARAM_set1_host(param, host, 0)
+        // Fail closed (issue 13, item 9): a host that cannot be set is a reason, not a silently skipped check;
+        // a partial wildcard (`f*.example.com`) matches nothing, as browsers and RFC 6125 §7.2 advise.
+        X509_VERIFY_PARAM_set_hostflags(param, UInt32(X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS))
+        let hostSet = IPAddressText.isNumeric(host) ? X509_VERIFY_PARAM_set1_ip_asc(param, host)
+            : X509_VERIFY_PARAM_set1_host(param, host, host.utf8.count)  // the length: an embedded NUL fails
+        guard hostSet == 1 else {
+            return [OpenSSLErrorQueue.drainedDescription(default: "cannot check the certificate against the host '\(host)'")]
         }
         let collector = Collector()
         let unmanaged = Unmanaged.passRetained(collector)
@@ -51,7 +54,11 @@ final class CertificateVerifier {
             collector.add(text)
             return 1  // keep going: collect every reason
         }
-        _ = X509_verify_cert(context)
+        let verified = X509_verify_cert(context)
+        if verified != 1 && collector.reasons.isEmpty {
+            // An internal error (< 0) or a failure no callback saw: never "no reasons", which means trusted.
+            collector.add(OpenSSLErrorQueue.drainedDescription(default: "the certificate could not be verified (internal error \(verified))"))
+        }
         OpenSSLErrorQueue.clear()
         return collector.reasons
     }

@@ -81,7 +81,9 @@ public final class DTLSClient: @unchecked Sendable {
         _ = COpenSSL_SSL_CTX_set_max_proto_version(context, version)
         _ = SSL_CTX_set_options(context, options)
         _ = COpenSSL_SSL_CTX_set_read_ahead(context, 1)  // without it, short reads lose the tail of packets
-        guard SSL_CTX_set_cipher_list(context, cipherList) == 1, let ssl = SSL_new(context) else {
+        // Never a cipher without encryption, whatever the gateway named (security level 0 would allow it in the
+        // legacy mode; issue 13, item 11).
+        guard SSL_CTX_set_cipher_list(context, cipherList + ":!eNULL") == 1, let ssl = SSL_new(context) else {
             SSL_CTX_free(context)
             Glibc.close(fd)
             pskStorage.deallocate()

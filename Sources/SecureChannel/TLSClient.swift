@@ -43,7 +43,21 @@ public final class TLSClient: @unchecked Sendable {
             Glibc.close(tcp.descriptor)
             throw error
         }
-        SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+        // With a client certificate, the gateway's certificate is judged during the handshake, before ours goes
+        // out (issue 13, item 8); without one, nothing is refused here and `report` says what is wrong.
+        let gate = IdentityGate(verifier: verifier, host: host, port: port,
+                                trust: configuration.identity == nil ? nil : configuration.identityTrust)
+        let gateRef = Unmanaged.passRetained(gate)
+        defer { gateRef.release() }
+        if gate.trust != nil {
+            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+            SSL_CTX_set_cert_verify_callback(context, { storeContext, argument in
+                guard let storeContext, let argument else { return 0 }
+                return Unmanaged<IdentityGate>.fromOpaque(argument).takeUnretainedValue().decide(storeContext)
+            }, gateRef.toOpaque())
+        } else {
+            SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
+        }
         guard let ssl = SSL_new(context) else {
             SSL_CTX_free(context)
             Glibc.close(tcp.descriptor)
@@ -66,7 +80,8 @@ public final class TLSClient: @unchecked Sendable {
         OpenSSLErrorQueue.clear()
         let rc = SSL_connect(ssl)
         if rc != 1 {
-            let error = handshakeError(ssl: ssl, rc: rc, host: host, insecureAllowed: configuration.allowInsecureCrypto)
+            let error = gate.withheld.map(SecureChannelError.identityWithheld)
+                ?? handshakeError(ssl: ssl, rc: rc, host: host, insecureAllowed: configuration.allowInsecureCrypto)
             SSL_free(ssl)
             SSL_CTX_free(context)
             Glibc.close(tcp.descriptor)
@@ -82,6 +97,33 @@ public final class TLSClient: @unchecked Sendable {
         let reasons = verifier.reasons(leaf: leaf, chain: SSL_get_peer_cert_chain(ssl), host: host)
         let report = CertificateInspector.report(for: leaf, host: host, port: port, reasons: reasons)
         return TLSClient(host: host, port: port, tcp: tcp, context: context, ssl: ssl, report: report)
+    }
+
+    /// The decision of `IdentityTrust` inside the handshake (OpenSSL's certificate verification callback).
+    private final class IdentityGate {
+        let verifier: CertificateVerifier
+        let host: String
+        let port: Int
+        let trust: IdentityTrust?
+        /// Set when the handshake was stopped to keep the client certificate back.
+        var withheld: CertificateReport?
+
+        init(verifier: CertificateVerifier, host: String, port: Int, trust: IdentityTrust?) {
+            self.verifier = verifier
+            self.host = host
+            self.port = port
+            self.trust = trust
+        }
+
+        func decide(_ storeContext: OpaquePointer) -> Int32 {
+            guard let trust else { return 1 }
+            guard let leaf = X509_STORE_CTX_get0_cert(storeContext) else { return 0 }
+            let reasons = verifier.reasons(leaf: leaf, chain: X509_STORE_CTX_get0_untrusted(storeContext), host: host)
+            let report = CertificateInspector.report(for: leaf, host: host, port: port, reasons: reasons)
+            if trust.trusts(report) { return 1 }
+            withheld = report
+            return 0
+        }
     }
 
     private init(host: String, port: Int, tcp: TCPConnector.Connection, context: OpaquePointer, ssl: OpaquePointer,

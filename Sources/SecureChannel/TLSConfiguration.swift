@@ -16,6 +16,8 @@ public struct TLSConfiguration: Sendable {
     /// (RFC 5746), OpenSSL security level 0 (SHA-1 signatures, small keys) and 3DES. Off by default; whoever
     /// turns it on must say so to the user (`insecureCryptoWarning`).
     public var allowInsecureCrypto = false
+    /// Which gateways may see `identity`; nil presents it to any (issue 13, item 8: the engine always sets it).
+    public var identityTrust: IdentityTrust?
 
     public init(caFile: String? = nil, useSystemTrust: Bool = true, connectTimeoutSeconds: Int = 15,
                 ioTimeoutSeconds: Int = 30) {

@@ -28,6 +28,9 @@ enum FuzzTarget: String, CaseIterable {
             }
             if let configuration = try? TunnelConfiguration(headers: headers) {
                 _ = try? DTLSPlan.from(configuration.dtls)
+                _ = try? DTLSPlan.from(configuration.dtls, offered: .auto)
+                _ = configuration.rekeyInterval
+                _ = HeaderRedaction.describe(headers.fields)
                 _ = ScriptEnvironment(reason: "connect", configuration: configuration, tunDevice: "tun0",
                                       gatewayAddress: "198.18.0.1", pid: 1, mtu: configuration.mtu ?? 1400)
             }

@@ -28,7 +28,10 @@ public struct ScreenGrid: Sendable, Equatable {
         let end = min(width, limit ?? width)
         for character in text {
             if column >= end { return column }
-            if column >= 0 { self[column, y] = Cell(character, role: role) }
+            // A control character (ESC, CR, C1) from a gateway's banner or message would drive the terminal:
+            // it is shown as a replacement glyph instead (issue 13, item 6).
+            let shown: Character = character.unicodeScalars.contains { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) } ? "\u{FFFD}" : character
+            if column >= 0 { self[column, y] = Cell(shown, role: role) }
             column += 1
         }
         return column

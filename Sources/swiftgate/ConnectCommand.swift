@@ -77,6 +77,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Option(help: "Name of the tun device (default: the kernel's choice).")
     var interface: String?
 
+    @Option(name: .customLong("script-timeout"), help: "Seconds one run of the vpnc-script may take before it is killed.")
+    var scriptTimeout: Double = 30
+
     @Flag(name: .shortAndLong, help: "Debug logging on stderr too (the log file is under XDG_STATE_HOME/swiftgate).")
     var verbose = false
 
@@ -119,6 +122,19 @@ struct ConnectCommand: AsyncParsableCommand {
             }
         }
         let database = try store.open()
+        // One tunnel session per database and per tun name (issue 13, item 13); the locks go with the process.
+        var locks: [SessionLock] = []
+        let runtime = RuntimeDirectory.resolve()
+        if !authenticate {
+            do {
+                locks = try SessionLocks.take(database: database.path, interface: interface, runtime: runtime)
+            } catch {
+                FileManager.default.standardError("swiftgate: " + error.description + "\n")
+                throw ExitCode(error.exitCode)
+            }
+            SessionLocks.warnAboutStaleSessions(runtime: runtime)
+        }
+        defer { withExtendedLifetime(locks) {} }
         let target = try resolveTarget(database)
         let url = target.url
         let caFile = cafile
@@ -196,7 +212,7 @@ struct ConnectCommand: AsyncParsableCommand {
             do {
                 end = try await engine.runTunnel(session, settings: TunnelSettings(
                     script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
-                    reconnectTimeoutSeconds: reconnectTimeout))
+                    reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime))
             } catch {
                 throw await fail(error)
             }
@@ -214,7 +230,7 @@ struct ConnectCommand: AsyncParsableCommand {
             "CONNECT_URL=" + ShellQuote.quote(session.url.description),
             "FINGERPRINT=" + ShellQuote.quote(session.certificate?.pin ?? ""),
         ]
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardStreams.out(lines.joined(separator: "\n") + "\n")
     }
 
     /// TARGET is an address, or a saved gateway's name (`TargetResolver`). An address not saved yet is saved

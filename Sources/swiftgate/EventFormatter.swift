@@ -14,7 +14,8 @@ struct EventFormatter {
             return JSONText.encode(.object([("event", .string(fields.kind)), ("time", .string(Self.timestamp(date)))]
                                            + fields.values))
         case .text:
-            return Self.text(event, fields: fields, date: date)
+            // Gateway text (banners, reasons, subjects) never drives the terminal: no escapes, no CR.
+            return GatewayText.printable(Self.text(event, fields: fields, date: date), keepNewlines: true)
         }
     }
 

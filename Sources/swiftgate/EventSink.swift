@@ -3,11 +3,14 @@ import Foundation
 import Logging
 
 /// Prints an engine's events as they arrive, to stdout (`--events json|text`) or stderr (progress for people).
-struct EventSink {
+/// An output that fails (a closed pipe such as `| head -2`, a closed terminal, a full disk) is dropped from then on,
+/// with one line in the log: the session goes on, and ends with its BYE and teardown (issue 13, item 3).
+final class EventSink {
     let formatter: EventFormatter?
     let toStandardOutput: Bool
     /// Every event also goes to the log file, as text.
     var logger: Logger?
+    private var outputFailed = false
 
     init(mode: EventsMode?, logger: Logger? = nil) {
         self.logger = logger
@@ -24,14 +27,14 @@ struct EventSink {
         for await event in events {
             summary.observe(event)
             logger?.info("\(EventFormatter(style: .text).format(event))")
-            guard let formatter else { continue }
+            guard let formatter, !outputFailed else { continue }
             // Progress on stderr ends with the command's own error line; do not say it twice.
             if !toStandardOutput, case .error = event { continue }
             let line = formatter.format(event) + "\n"
-            if toStandardOutput {
-                FileHandle.standardOutput.write(Data(line.utf8))
-            } else {
-                FileHandle.standardError.write(Data(line.utf8))
+            let written = toStandardOutput ? StandardStreams.out(line) : StandardStreams.err(line)
+            if !written {
+                outputFailed = true
+                logger?.warning("\(toStandardOutput ? "stdout" : "stderr") failed (\(String(cString: strerror(errno)))): events no longer printed")
             }
         }
         return summary

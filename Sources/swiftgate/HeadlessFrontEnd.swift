@@ -28,7 +28,7 @@ actor HeadlessFrontEnd: FrontEnd {
 
     func fillForm(_ form: AuthForm) async -> [String: Secret]? {
         if interactive {
-            if let message = form.error ?? form.message { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+            if let message = form.error ?? form.message { StandardStreams.err(GatewayText.printable(message, keepNewlines: true) + "\n") }
         }
         var answers: [String: Secret] = [:]
         for field in form.questions {

@@ -21,7 +21,8 @@ enum JSONText {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            // DEL and C1 too: a terminal showing the stream would act on them (issue 13, item 6).
+            case _ where scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

@@ -20,8 +20,9 @@ struct LogFileHandler: LogHandler {
         // One line per event, whatever the message holds (gateway text among it): no raw newline or escape.
         let text = "\(Date().formatted(.iso8601)) \(event.level) \(LogText.escaped("\(event.message)"))\n"
         let data = Data(text.utf8)
-        self.file?.write(data)
-        if mirrorToStandardError { FileHandle.standardError.write(data) }
+        // A full disk or a closed stderr drops the line; it never traps (issue 13, item 3).
+        try? self.file?.write(contentsOf: data)
+        if mirrorToStandardError { StandardStreams.err(text) }
     }
 
     /// Opens (creating 0700 / 0600, and under sudo handing to the user) `swiftgate.log` in the state directory,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayProtocol
 import Store
 
 /// `--db PATH` (every command): the SQLite store, by default under the XDG data directory (the invoking user's
@@ -23,6 +24,7 @@ struct StoreOptions: ParsableArguments {
 extension FileManager {
     /// Writes a line for people on stderr.
     func standardError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        // Error texts carry gateway words (reasons, certificate subjects): never a control character to the terminal.
+        StandardStreams.err(GatewayText.printable(text, keepNewlines: true))
     }
 }

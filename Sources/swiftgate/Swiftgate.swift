@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 
 @main
 struct Swiftgate: AsyncParsableCommand {
@@ -11,7 +12,24 @@ struct Swiftgate: AsyncParsableCommand {
             7 missing privilege.
             """,
         version: "0.1.0",
-        subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self],
+        subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self,
+                      CleanupCommand.self],
         defaultSubcommand: TUICommand.self
     )
+
+    /// ArgumentParser's own main, after the process is hardened: SIGPIPE ignored (a closed pipe is an error the
+    /// outputs handle, never a death without teardown) and core dumps off (issue 13, items 3 and 14).
+    static func main() async {
+        if let problem = ProcessHardening.apply() { StandardStreams.err("swiftgate: warning: \(problem)\n") }
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -61,6 +61,7 @@ final class TUIApp {
             }
             if stopRequested.isSet && !quitWhenIdle {
                 quitWhenIdle = true
+                cancelPrompts()  // a dialog open at SIGTERM must not keep the session alive (issue 13, item 13)
                 if let engine { Task { _ = await engine.requestStop(hangup: false) } }
             }
             if quitWhenIdle && engine == nil { return }
@@ -195,7 +196,8 @@ final class TUIApp {
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
         self.engine = engine
         model.begin(gateway: gateway.name, url: gateway.url, at: now)
-        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto)
+        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
+                                      runtimeDirectory: RuntimeDirectory.resolve())
         let mailbox = self.mailbox
         let history = HistoryWriter(store: store, gateway: resolved.gateway?.name, url: url.description)
         let logger = options.logger

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import Store
 import TUI
@@ -29,7 +30,22 @@ struct TUICommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let selection = ThemeSelection.resolve(name: theme, noColor: noColor, environment: environment,
                                                userDirectory: ThemeSelection.userThemesDirectory(environment: environment))
-        let app = TUIApp(store: try store.open(), theme: selection.theme, caFile: cafile, sso: sso)
-        app.run(note: selection.problem.map { "theme: \($0); using \(selection.theme.name)" })
+        let database = try store.open()
+        // One interface per database: two would both save to it and both bring tunnels up (issue 13, item 13).
+        let lock: SessionLock
+        do {
+            lock = try SessionLock.acquireDatabase(path: database.path)
+        } catch {
+            FileManager.default.standardError("swiftgate: " + error.description + "\n")
+            throw ExitCode(error.exitCode)
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let stale = SessionState.stale(in: RuntimeDirectory.resolve())
+        var notes = [selection.problem.map { "theme: \($0); using \(selection.theme.name)" }].compactMap { $0 }
+        if let first = stale.first {
+            notes.append("a previous \(SessionState.describe(first)) ended without its teardown: run 'swiftgate cleanup'")
+        }
+        let app = TUIApp(store: database, theme: selection.theme, caFile: cafile, sso: sso)
+        app.run(note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 }

@@ -1,6 +1,10 @@
 import COpenSSL
 import Foundation
 import Glibc
+import Synchronization
+
+/// Client certificates the hostile gateways received (their verify callback counts them), for issue 13 item 8.
+let clientCertificatesReceived = Mutex<Int>(0)
 
 /// A deliberately broken gateway on 127.0.0.1: TLS with a throwaway certificate, then one kind of misbehaviour.
 /// Each connection is served on its own thread until `stop()`.
@@ -24,12 +28,19 @@ final class HostileGateway: @unchecked Sendable {
     private let lock = NSLock()
     private var stopped = false
 
-    init(_ behavior: Behavior) throws {
+    init(_ behavior: Behavior, requestClientCertificate: Bool = false) throws {
         self.behavior = behavior
         let identity = try SelfSignedIdentity()
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw LabFailure("SSL_CTX_new") }
         SSL_CTX_use_certificate(context, identity.certificate)
         SSL_CTX_use_PrivateKey(context, identity.key)
+        if requestClientCertificate {
+            // Asks for one, accepts any, and counts what arrives.
+            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, { _, store in
+                if let store, X509_STORE_CTX_get_error_depth(store) == 0 { clientCertificatesReceived.withLock { $0 += 1 } }
+                return 1
+            })
+        }
         self.context = context
         self.pin = identity.pin
 

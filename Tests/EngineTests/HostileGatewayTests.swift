@@ -139,4 +139,12 @@ final class HostileGatewayTests: XCTestCase {
         guard case .protocolError(let reason) = end else { return XCTFail("\(end)") }
         XCTAssertTrue(reason.contains("STF magic"), reason)
     }
+
+    func testADisconnectReasonReachesNobodyWithControlCharacters() async throws {
+        // issue 13 item 6: the DISCONNECT's text goes into events, the history and the terminal.
+        let text = Array("bye\u{1b}[2J\r\nnow".utf8)
+        let frame: [UInt8] = [0x53, 0x54, 0x46, 0x01, 0x00, UInt8(text.count + 1), 0x05, 0x00, 0xb0] + text
+        let end = try await runDataPlane(against: frame)
+        XCTAssertEqual(end, .serverDisconnect("bye[2Jnow"))
+    }
 }

@@ -35,7 +35,12 @@ final class LabGateway {
         env = try Self.readEnv(stateDirectory + "/lab.env")
         // Each lab gets its own Swiftgate database (trust, gateways, history), so no test sees another's pins.
         setenv("XDG_DATA_HOME", stateDirectory + "/xdg-data", 1)
+        // And its own session files and locks (swiftgate cleanup reads them), not the machine's /run/swiftgate.
+        setenv("SWIFTGATE_RUNTIME_DIR", stateDirectory + "/run", 1)
     }
+
+    /// Where swiftgate keeps session files and locks in this lab (see `init`).
+    var runtimeDirectory: String { stateDirectory + "/run" }
 
     /// The database swiftgate uses in this lab (see `init`).
     var databasePath: String { stateDirectory + "/xdg-data/swiftgate/swiftgate.sqlite" }

@@ -192,4 +192,23 @@ final class TUIEndToEndLabTests: LabTestCase {
         let show = try lab.swiftgate(["gateways", "show", "lab", "--db", database])
         XCTAssertTrue(show.stdout.contains("default group: Sales"), "the group choice is remembered: \(show.stdout)")
     }
+
+    /// SIGTERM while a prompt is open (issue 13, item 13): the prompt is answered "no", the attempt ends and the
+    /// interface exits, instead of waiting for a key forever.
+    func testSIGTERMWhileATrustPromptIsOpenEndsTheInterface() throws {
+        let lab = try start(["--server-cert", "self-signed"])
+        let database = lab.stateDirectory + "/tui.sqlite"
+        XCTAssertEqual(try lab.swiftgate(["gateways", "add", "lab", lab["URL"], "--user", "alice", "--db", database]).exitCode, 0)
+        try openInterface(lab, database: database)
+        try keys("Enter")
+        try waitFor("Untrusted certificate: 198.18.0.1:4443")
+        let shell = try tmux("list-panes", "-t", session!, "-F", "#{pane_pid}").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let child = try CommandRunner.run(["pgrep", "-P", shell], timeout: 10).stdout
+        let pid = try XCTUnwrap(child.split(separator: "\n").first.flatMap { Int32($0) }, "the interface's pid under \(shell)")
+        kill(pid, SIGTERM)
+        let after = try waitFor("swiftgate exited with", timeout: 15)
+        XCTAssertTrue(after.contains("swiftgate exited with 0"), after)
+        let trust = try lab.swiftgate(["trust", "list", "--db", database])
+        XCTAssertFalse(trust.stdout.contains(lab["SELF_SIGNED_PIN"]), "nothing was trusted: \(trust.stdout)")
+    }
 }

@@ -12,6 +12,13 @@ final class ScreenGridTests: XCTestCase {
         XCTAssertEqual(grid.text(), " Swiftgate\n\n        ok")
     }
 
+    func testControlCharactersFromAGatewayNeverReachTheTerminal() {
+        // A banner with ESC sequences and CR (issue 13, item 6): each control becomes a replacement glyph.
+        var grid = ScreenGrid(width: 12, height: 1)
+        grid.put("a\u{1b}[2Jb\r\u{9b}c", x: 0, y: 0)
+        XCTAssertEqual(grid.text(), "a\u{FFFD}[2Jb\u{FFFD}\u{FFFD}c")
+    }
+
     func testSpansLimitsFillAndPaint() {
         var grid = ScreenGrid(width: 8, height: 2)
         let end = grid.put([Span("ab", .label), Span("cdef", .statusOK)], x: -1, y: 0, limit: 4)

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Builds SwiftgateFuzz with libFuzzer and runs every target for FUZZ_SECONDS (default 60), each seeded from the
-# captured traffic in Tests/GatewayProtocolTests/Fixtures (shapes of shared/reference/traces). A crash leaves its
+# committed corpus scripts/fuzz/corpus/TARGET (seeds from the captured traffic in Tests/GatewayProtocolTests/Fixtures,
+# shapes of shared/reference/traces, and the small inputs earlier runs found interesting). A crash leaves its
 # input under .build-fuzz/crashes/TARGET/ and fails the run: replay it with
 #   swift run SwiftgateFuzz TARGET FILE     and turn it into a unit test.
+# Every run adds its seconds to a ledger (FUZZ_LEDGER, default ${XDG_STATE_HOME:-~/.local/state}/swiftgate/
+# fuzz-ledger.tsv: one "target<TAB>seconds<TAB>date" line per run) and prints the hours accumulated per target.
+# FUZZ_KEEP=1 merges what this run found into the committed corpus (libFuzzer -merge=1 keeps only inputs that add
+# coverage; files over 4 KiB are left out so the corpus stays small).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${FUZZ_SECONDS:-60}
@@ -10,6 +15,9 @@ seconds=${FUZZ_SECONDS:-60}
 runs=${FUZZ_RUNS:-}
 targets=${FUZZ_TARGETS:-"auth http connect cstp profile authflow ssoblob"}
 scratch=.build-fuzz
+committed=scripts/fuzz/corpus
+ledger=${FUZZ_LEDGER:-${XDG_STATE_HOME:-$HOME/.local/state}/swiftgate/fuzz-ledger.tsv}
+mkdir -p "$(dirname "$ledger")"
 
 swift build --scratch-path "$scratch" --product SwiftgateFuzz -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >&2
 binary=$scratch/debug/SwiftgateFuzz
@@ -44,7 +52,10 @@ status=0
 for target in $targets; do
 	corpus=$scratch/corpus/$target crashes=$scratch/crashes/$target
 	[[ -d $corpus ]] || seed "$target" "$corpus"
+	# The committed corpus joins the working one every run (cp -n: what is there stays).
+	if [[ -d $committed/$target ]]; then cp -n "$committed/$target"/* "$corpus"/ 2>/dev/null || true; fi
 	mkdir -p "$crashes"
+	started=$(date +%s)
 	limit=(-max_total_time="$seconds") what="${seconds}s"
 	if [[ -n $runs ]]; then limit=(-runs="$runs" -seed=1) what="$runs runs, seed 1"; fi
 	echo "fuzz: $target ($what)" >&2
@@ -54,6 +65,23 @@ for target in $targets; do
 		echo "fuzz: $target FOUND A CRASH: see $crashes and $scratch/$target.log" >&2
 		status=1
 	fi
+	printf '%s\t%s\t%s\n' "$target" "$(($(date +%s) - started))" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >>"$ledger"
 	grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$scratch/$target.log" | sed "s/^/fuzz: $target /" >&2 || true
+	if [[ ${FUZZ_KEEP:-} == 1 ]]; then
+		mkdir -p "$committed/$target" "$scratch/small/$target"
+		find "$corpus" -type f -size -4097c -exec cp -n {} "$scratch/small/$target"/ \;
+		SWIFT_BACKTRACE=enable=no SWIFTGATE_FUZZ_TARGET=$target "$binary" -merge=1 -max_len=4096 \
+			-artifact_prefix="$crashes/" "$committed/$target" "$scratch/small/$target" 2>>"$scratch/$target.log" || true
+		# Small stays small: at most 40 files a target (the smallest of the new ones go first).
+		extra=$(($(find "$committed/$target" -type f | wc -l) - 40))
+		if ((extra > 0)); then
+			git ls-files --others --exclude-standard "$committed/$target" | xargs -r ls -S | head -n "$extra" | xargs -r rm -f
+		fi
+		echo "fuzz: $target corpus now $(find "$committed/$target" -type f | wc -l) files in $committed/$target" >&2
+	fi
 done
+# Hours accumulated, per target and in all (the ledger survives `make clean`: it lives in the state directory).
+awk -F'\t' '{ s[$1] += $2; t += $2 } END {
+	for (k in s) printf "fuzz: %-8s %8.2f h accumulated\n", k, s[k] / 3600
+	printf "fuzz: all      %8.2f h accumulated (ledger: %s)\n", t / 3600, ledger }' ledger="$ledger" "$ledger" >&2
 exit $status

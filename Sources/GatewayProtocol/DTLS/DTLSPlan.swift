@@ -15,6 +15,32 @@ public enum DTLSPlan: Sendable, Equatable {
         }
     }
 
+    /// Reads the reply and checks the gateway's choice against what was offered (issue 13, item 11): a cipher
+    /// not offered, or one without encryption (NULL), is refused — DTLS is then off and data stays on TLS.
+    public static func from(_ dtls: TunnelConfiguration.DTLSParameters,
+                            offered: DTLSModePreference) throws(DTLSPlanError) -> DTLSPlan? {
+        guard let plan = try from(dtls) else { return nil }
+        let offer = offered.offer
+        func list(_ text: String?) -> [String] { (text ?? "").split(separator: ":").map(String.init) }
+        let chosen: String
+        let allowed: [String]
+        switch plan {
+        case .psk:
+            chosen = "PSK-NEGOTIATE"
+            allowed = list(offer.cipherSuites)
+        case .resume(true, let cipher, _) where dtls.dtls12CipherSuite != nil:
+            chosen = cipher
+            allowed = list(offer.dtls12CipherSuites)
+        case .resume:
+            chosen = dtls.cipherSuite ?? ""
+            allowed = list(offer.cipherSuites)
+        }
+        let upper = chosen.uppercased()
+        if upper.contains("NULL") || upper.hasPrefix("EXP") || upper.contains("-EXP") { throw .weakCipher(chosen) }
+        guard allowed.contains(chosen) else { throw .unofferedCipher(chosen) }
+        return plan
+    }
+
     /// Reads the reply; nil when the gateway offers no DTLS (no X-DTLS-Port).
     public static func from(_ dtls: TunnelConfiguration.DTLSParameters) throws(DTLSPlanError) -> DTLSPlan? {
         guard dtls.port != nil else { return nil }
@@ -46,6 +72,8 @@ public enum DTLSPlanError: Error, Equatable, Sendable, CustomStringConvertible {
     case badAppID(String)
     case badSessionID(String)
     case noCipher
+    case unofferedCipher(String)
+    case weakCipher(String)
 
     public var description: String {
         switch self {
@@ -53,6 +81,10 @@ public enum DTLSPlanError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badSessionID(let value):
             return "the gateway's X-DTLS-Session-ID '\(value.prefix(70))' is not 32 bytes of hex; DTLS is off"
         case .noCipher: return "the gateway chose no DTLS cipher; DTLS is off"
+        case .unofferedCipher(let cipher):
+            return "the gateway chose the DTLS cipher '\(GatewayText.printable(String(cipher.prefix(60))))', which was not offered; DTLS is off"
+        case .weakCipher(let cipher):
+            return "the gateway chose the DTLS cipher '\(GatewayText.printable(String(cipher.prefix(60))))' without encryption; DTLS is off"
         }
     }
 }

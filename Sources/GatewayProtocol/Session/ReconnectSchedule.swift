@@ -6,7 +6,19 @@ public struct ReconnectSchedule: Sendable, Equatable {
     public let timeoutSeconds: Int
     public private(set) var attempts = 0
 
+    /// Fresh logins done within this outage after the gateway refused the cookie.
+    public private(set) var freshLogins = 0
+
     public init(timeoutSeconds: Int = 300) { self.timeoutSeconds = timeoutSeconds }
+
+    /// The gateway refused the session cookie: whether to log in again. Once per outage: a cookie refused right
+    /// after a fresh login means the gateway will not have us, and asking again would prompt forever (issue 13,
+    /// item 12).
+    public mutating func mayLogInAfterRefusedCookie() -> Bool {
+        guard freshLogins == 0 else { return false }
+        freshLogins += 1
+        return true
+    }
 
     /// The wait before the next attempt, or nil when it would end past the timeout (give up).
     public mutating func nextDelay(elapsedSeconds: Double) -> Int? {

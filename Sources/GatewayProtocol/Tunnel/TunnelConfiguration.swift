@@ -28,9 +28,9 @@ public struct TunnelConfiguration: Sendable, Equatable {
     public var dtls = DTLSParameters()
     /// Every `X-CSTP-*` header as `Name=value`, for the script's CISCO_CSTP_OPTIONS.
     public var cstpOptions: [String] = []
-    /// Values that were skipped because they made no sense (a route that is not addr/mask, a timer that is not a
-    /// number), in words for a warning. One odd header from a gateway should not cost the whole tunnel: ASAs
-    /// send one header per split-tunnel ACL entry, and openconnect also skips what it cannot parse (cstp.c).
+    /// Values the gateway sent that failed their type check and were dropped (issue 13, item 6), in words. A
+    /// malformed number (a timer, an MTU) is dropped the same way: one odd header from a gateway should not cost
+    /// the whole tunnel, as ASAs send one header per split-tunnel ACL entry (issue 10, item 12).
     public var warnings: [String] = []
 
     public init() {}
@@ -49,53 +49,94 @@ public struct TunnelConfiguration: Sendable, Equatable {
         public init() {}
     }
 
-    /// Reads the reply headers. Unknown headers are kept in `cstpOptions` only; a malformed route or number is
-    /// skipped and described in `warnings`. Only a reply with no address at all is an error.
+    /// Reads the reply headers. Unknown headers are kept in `cstpOptions` only. Every value is checked by its type
+    /// (addresses, netmasks, routes, domain names; free text stripped of control characters): one that fails is
+    /// dropped with a line in `warnings`, so nothing unchecked reaches the vpnc-script (issue 13, item 6). Only a
+    /// reply without any address is an error.
     public init(headers: HTTPHeaders) throws(TunnelConfigurationError) {
         self.init()
-        for (rawName, value) in headers {
+        for (rawName, rawValue) in headers {
             let name = rawName.lowercased()
-            if name.hasPrefix("x-cstp-") { cstpOptions.append("\(rawName)=\(value)") }
+            let value = rawValue.trimmingSpaces
+            // X-CSTP-Post-Auth-XML carries an ASA's session token: never into the script's environment.
+            if name.hasPrefix("x-cstp-"), !HeaderRedaction.isSecret(name) {
+                cstpOptions.append(GatewayText.printable("\(rawName)=\(value)"))
+            }
+            func drop(_ what: String) {
+                warnings.append("ignored \(GatewayText.printable(rawName)): '\(GatewayText.printable(String(value.prefix(60))))' is not \(what)")
+            }
+            func address(_ check: (String) -> Bool, _ what: String) -> String? {
+                if check(value) { return value }
+                drop(what)
+                return nil
+            }
             switch name {
             case "x-cstp-address":
-                if value.contains(":") { ipv6Address = ipv6Address ?? value } else { ipv4Address = value }
+                if value.contains(":") {
+                    if ipv6Address == nil { ipv6Address = address(GatewayText.isIPv6Network, "an IPv6 address") }
+                } else if let v4 = address(GatewayText.isIPv4Address, "an IPv4 address") {
+                    ipv4Address = v4
+                }
             case "x-cstp-netmask":
-                if value.contains(":") { ipv6Address = value } else { ipv4Netmask = value }
-            case "x-cstp-address-ip6": ipv6Address = value
-            case "x-cstp-dns", "x-cstp-dns-ip6": if dns.count < 3 { dns.append(value) }
-            case "x-cstp-nbns": nbns.append(value)
-            case "x-cstp-default-domain": defaultDomain = value
-            case "x-cstp-split-dns": splitDNS.append(value)
+                if value.contains(":") {
+                    if let v6 = address(GatewayText.isIPv6Network, "an IPv6 address/prefix") { ipv6Address = v6 }
+                } else if let mask = IPv4Network.parseAddress(value), IPv4Network.prefixLength(ofMask: mask) != nil {
+                    ipv4Netmask = value
+                } else {
+                    drop("a contiguous IPv4 netmask")
+                }
+            case "x-cstp-address-ip6":
+                if let v6 = address(GatewayText.isIPv6Network, "an IPv6 address/prefix") { ipv6Address = v6 }
+            case "x-cstp-dns", "x-cstp-dns-ip6":
+                if let server = address(GatewayText.isIPAddress, "an IP address"), dns.count < 3 { dns.append(server) }
+            case "x-cstp-nbns":
+                if let server = address(GatewayText.isIPv4Address, "an IPv4 address"), nbns.count < 3 { nbns.append(server) }
+            case "x-cstp-default-domain":
+                // ASA may send several, space-separated (openconnect passes them on as the resolv.conf search list).
+                let names = value.split(separator: " ").map(String.init)
+                if !names.isEmpty, names.allSatisfy(GatewayText.isDomainName) {
+                    defaultDomain = names.joined(separator: " ")
+                } else {
+                    drop("a domain name")
+                }
+            case "x-cstp-split-dns":
+                for part in value.split(separator: ",").map({ String($0).trimmingSpaces }) where !part.isEmpty {
+                    if GatewayText.isDomainName(part) { splitDNS.append(part) } else { drop("a list of domain names") }
+                }
             case "x-cstp-split-include":
-                if let net = route(value, rawName) { splitInclude.append(net) }
+                if let net = IPv4Network(parsing: value) { splitInclude.append(net) } else { drop("an IPv4 route (addr/mask)") }
             case "x-cstp-split-exclude":
-                if let net = route(value, rawName) { splitExclude.append(net) }
-            case "x-cstp-split-include-ip6": if let route = route6(value, rawName) { splitInclude6.append(route) }
-            case "x-cstp-split-exclude-ip6": if let route = route6(value, rawName) { splitExclude6.append(route) }
+                if let net = IPv4Network(parsing: value) { splitExclude.append(net) } else { drop("an IPv4 route (addr/mask)") }
+            case "x-cstp-split-include-ip6":
+                if let route = address(GatewayText.isIPv6Network, "an IPv6 route (addr/prefix)") { splitInclude6.append(route) }
+            case "x-cstp-split-exclude-ip6":
+                if let route = address(GatewayText.isIPv6Network, "an IPv6 route (addr/prefix)") { splitExclude6.append(route) }
             case "x-cstp-tunnel-all-dns": tunnelAllDNS = value.lowercased() == "true"
-            case "x-cstp-banner": banner = FormEncoding.percentDecode(value)
+            case "x-cstp-banner":
+                banner = GatewayText.printable(FormEncoding.percentDecode(value), keepNewlines: true)
             case "x-cstp-mtu": mtu = number(value, rawName) ?? mtu
             case "x-cstp-base-mtu": baseMTU = number(value, rawName) ?? baseMTU
             case "x-cstp-dpd": dpd = number(value, rawName) ?? dpd
             case "x-cstp-keepalive": keepalive = number(value, rawName) ?? keepalive
             case "x-cstp-rekey-time": rekeyTime = number(value, rawName) ?? rekeyTime
-            case "x-cstp-rekey-method": rekeyMethod = value
+            case "x-cstp-rekey-method": rekeyMethod = GatewayText.printable(value)
             case "x-cstp-idle-timeout": idleTimeout = value.lowercased() == "none" ? nil : number(value, rawName)
             case "x-cstp-session-timeout":
                 let seconds = value.lowercased() == "none" ? 0 : number(value, rawName)
                 sessionTimeout = seconds == 0 ? nil : seconds
-            case "x-cstp-server-name": serverName = value
-            case "x-cstp-msie-proxy-pac-url": proxyPAC = value
+            case "x-cstp-server-name": serverName = GatewayText.printable(value)
+            case "x-cstp-msie-proxy-pac-url":
+                if GatewayText.isPrintable(value), !value.contains(" "), !value.isEmpty { proxyPAC = value } else { drop("a URL") }
             case "x-dtls-port": dtls.port = number(value, rawName) ?? dtls.port
-            case "x-dtls-session-id": dtls.sessionID = value
-            case "x-dtls-app-id": dtls.appID = value
-            case "x-dtls-ciphersuite": dtls.cipherSuite = value
-            case "x-dtls12-ciphersuite": dtls.dtls12CipherSuite = value
+            case "x-dtls-session-id": dtls.sessionID = GatewayText.printable(value)
+            case "x-dtls-app-id": dtls.appID = GatewayText.printable(value)
+            case "x-dtls-ciphersuite": dtls.cipherSuite = GatewayText.printable(value)
+            case "x-dtls12-ciphersuite": dtls.dtls12CipherSuite = GatewayText.printable(value)
             case "x-dtls-mtu": dtls.mtu = number(value, rawName) ?? dtls.mtu
             case "x-dtls-dpd": dtls.dpd = number(value, rawName) ?? dtls.dpd
             case "x-dtls-keepalive": dtls.keepalive = number(value, rawName) ?? dtls.keepalive
             case "x-dtls-rekey-time": dtls.rekeyTime = number(value, rawName) ?? dtls.rekeyTime
-            case "x-dtls-rekey-method": dtls.rekeyMethod = value
+            case "x-dtls-rekey-method": dtls.rekeyMethod = GatewayText.printable(value)
             default: break
             }
         }
@@ -126,6 +167,17 @@ public struct TunnelConfiguration: Sendable, Equatable {
     /// Enough to see what the gateway got wrong; not one line per entry of a 5000-line ACL.
     public static let maxWarnings = 20
 
+    /// The shortest rekey interval honoured: anything below is raised to it, so a gateway cannot make the client
+    /// reconnect in a loop (issue 13, item 12). (ocserv accepts any rekey-time; its default is two days.)
+    public static let minimumRekeySeconds = 20
+
+    /// Seconds until a new tunnel is due, for the rekey methods done as a new tunnel (`ssl`, `new-tunnel`; protocol.md
+    /// §5.2); nil for none. `X-CSTP-Rekey-Time: 0` means no rekey, not "rekey at once".
+    public var rekeyInterval: Int? {
+        guard let method = rekeyMethod, ["ssl", "new-tunnel"].contains(method), let time = rekeyTime, time > 0 else { return nil }
+        return max(time, Self.minimumRekeySeconds)
+    }
+
     /// The IPv4 netmask as a prefix length, when it is a valid contiguous mask.
     public var ipv4PrefixLength: Int? {
         ipv4Netmask.flatMap(IPv4Network.parseAddress).flatMap(IPv4Network.prefixLength(ofMask:))
@@ -135,50 +187,24 @@ public struct TunnelConfiguration: Sendable, Equatable {
     private mutating func number(_ value: String, _ name: String) -> Int? {
         let text = value.trimmingSpaces
         guard text.count <= 9, let number = Int(text), number >= 0 else {
-            warnings.append("ignored \(name) '\(Self.shown(value))': not a number of seconds or bytes")
+            warnings.append("ignored \(GatewayText.printable(name)): '\(GatewayText.printable(String(value.prefix(60))))' "
+                            + "is not a number of seconds or bytes")
             return nil
         }
         return number
-    }
-
-    private mutating func route(_ value: String, _ name: String) -> IPv4Network? {
-        guard let net = IPv4Network(parsing: value) else {
-            warnings.append("ignored \(name) '\(Self.shown(value))': not addr/mask")
-            return nil
-        }
-        return net
-    }
-
-    /// An IPv6 route, `addr/prefix` (or a bare address): it reaches the vpnc-script, which passes it unquoted to
-    /// `ip route`, so only hex digits, ':' and '.' in the address and a prefix of 0-128 get through.
-    private mutating func route6(_ value: String, _ name: String) -> String? {
-        let text = value.trimmingSpaces
-        let parts = text.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-        let address = parts[0]
-        let validAddress = (2...45).contains(address.count) && address.contains(":")
-            && address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
-        let validPrefix = parts.count == 1 || (parts[1].count <= 3 && Int(parts[1]).map { (0...128).contains($0) } == true)
-        guard validAddress, validPrefix else {
-            warnings.append("ignored \(name) '\(Self.shown(value))': not an IPv6 addr/prefix")
-            return nil
-        }
-        return text
-    }
-
-    /// A gateway's value as it may appear in a warning: short, and with no control characters.
-    static func shown(_ value: String) -> String {
-        String(String.UnicodeScalarView(value.unicodeScalars.prefix(60).map {
-            $0.properties.generalCategory == .control || $0.properties.generalCategory == .format ? "?" : $0
-        }))
     }
 }
 
 public enum TunnelConfigurationError: Error, Equatable, Sendable, CustomStringConvertible {
     case noAddress
+    case badRoute(String)
+    case badValue(String, String)
 
     public var description: String {
         switch self {
         case .noAddress: return "the gateway's CONNECT reply assigns no address (no X-CSTP-Address)"
+        case .badRoute(let value): return "the gateway sent a route that is not addr/mask: '\(value.prefix(60))'"
+        case .badValue(let name, let value): return "the gateway sent \(name): '\(value.prefix(40))', not a valid number"
         }
     }
 }
