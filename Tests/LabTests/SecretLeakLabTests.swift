@@ -93,4 +93,45 @@ final class SecretLeakLabTests: LabTestCase {
             XCTAssertNil(data.range(of: Data(passphrase.utf8)), "passphrase in \(path)")
         }
     }
+
+    /// The SSO token (issue 11): a browser login at the ASA front's IdP (the curl browser, its cookie jar kept so
+    /// the test knows the token), the token pasted into a session at debug level, then every output and file
+    /// searched for it.
+    func testTheSSOTokenAppearsNowhere() throws {
+        let lab = try start(["--asa"])
+        setenv("XDG_STATE_HOME", lab.stateDirectory + "/xdg-state", 1)
+        defer { unsetenv("XDG_STATE_HOME") }
+        let fifo = lab.stateDirectory + "/token.fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], "/bin/bash", "-c",
+                                  "exec \"$0\" \"$@\" < \(fifo)", LabGateway.binary, "connect", lab["ASA_URL"] + "/sso",
+                                  "--cafile", lab["CA_FILE"], "--sso-browser", "/nonexistent/chromium", "--passwd-on-stdin",
+                                  "--verbose", "--events", "json"])
+        let writer = try XCTUnwrap(FileHandle(forWritingAtPath: fifo), "the session opened its stdin")
+        try session.waitForOutput(#""event":"sso""#, timeout: 30)
+        let started = CommandResult(exitCode: 0, stdout: session.stdoutSoFar, stderr: "").events
+            .first { $0["event"] as? String == "sso" }
+        let url = try XCTUnwrap(started?["url"] as? String)
+        let jar = lab.stateDirectory + "/browser.jar"
+        let browser = try lab.client(["env", "CURL_BROWSER_CAFILE=\(lab["CA_FILE"])", "CURL_BROWSER_JAR=\(jar)",
+                                      LabGateway.repositoryRoot + "/scripts/lab/curl-browser.sh", url])
+        XCTAssertEqual(browser.exitCode, 0, browser.allOutput)
+        let cookieLine = try String(contentsOfFile: jar, encoding: .utf8).split(separator: "\n")
+            .first { $0.contains("\tacSamlv2Token\t") }
+        let token = try XCTUnwrap(cookieLine?.split(separator: "\t").last.map(String.init), "the IdP set the token")
+        XCTAssertGreaterThan(token.count, 8)
+        writer.write(Data((token + "\n").utf8))
+        try writer.close()
+        try session.waitForOutput(#""event":"connected""#, timeout: 30)
+        session.signal(SIGTERM)
+        let result = try session.wait(timeout: 20)
+        XCTAssertEqual(result.exitCode, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("→ POST"), "debug logging was on")
+        var outputs = [("stdout", result.stdout), ("stderr", result.stderr)]
+        for (path, data) in writtenFiles(lab) { outputs.append((path, String(decoding: data, as: UTF8.self))) }
+        XCTAssertTrue(outputs.contains { $0.0.hasSuffix("swiftgate.log") }, "a log file was written")
+        for (name, output) in outputs {
+            XCTAssertFalse(output.contains(token), "the SSO token in \(name)")
+        }
+    }
 }
