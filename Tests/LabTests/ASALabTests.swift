@@ -182,4 +182,22 @@ final class ASALabTests: LabTestCase {
         XCTAssertNotNil(warning["claimed"] as? String)
         XCTAssertEqual(warning["seen"] as? String, lab["SERVER_SHA1"])
     }
+
+    // 12. A CONNECT reply with one header per split-tunnel entry, a malformed route and an odd timer.
+    func testHundredsOfSplitRoutesAnOddRouteAndAnOddTimerAreTakenOrSkippedNotFatal() throws {
+        let lab = try asa()
+        let command = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect",
+                                  lab["ASA_URL"] + "/many-headers", "--cafile", lab["CA_FILE"], "--user", "alice",
+                                  "--passwd-on-stdin", "--events", "json", "--no-dtls"], stdin: "secret\n")
+        try command.waitForOutput(#""event":"connected""#, timeout: 30)
+        XCTAssertTrue(try pingEventually(lab))
+        let tunnel = try XCTUnwrap(event("tunnel", in: command.stdoutSoFar))
+        XCTAssertGreaterThanOrEqual((tunnel["routes"] as? [String])?.count ?? 0, 300, "every good split route taken")
+        let warnings = CommandResult(exitCode: 0, stdout: command.stdoutSoFar, stderr: "").events
+            .filter { $0["event"] as? String == "warning" }.compactMap { $0["message"] as? String }
+        XCTAssertTrue(warnings.contains { $0.contains("10.256.0.0") }, "the odd route is named: \(warnings)")
+        XCTAssertTrue(warnings.contains { $0.contains("X-CSTP-Keepalive") }, "the odd timer is named: \(warnings)")
+        command.signal(SIGTERM)
+        XCTAssertEqual(try command.wait(timeout: 20).exitCode, 0)
+    }
 }
