@@ -80,39 +80,21 @@ final class BrowserProcess {
         environment["XDG_CONFIG_HOME"] = runDirectory + "/config"
         environment["XDG_CACHE_HOME"] = runDirectory + "/cache"
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, runDirectory + "/stderr.log", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, browserCommand, 3)
-        posix_spawn_file_actions_adddup2(&actions, browserReply, 4)
-        // Nothing else of ours reaches the browser (a descriptor opened without close-on-exec elsewhere).
-        for fd in inheritableDescriptors() where fd > 4 { posix_spawn_file_actions_addclose(&actions, fd) }
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        let inheritable = inheritableDescriptors()
+        let result = ChildProcess.spawn(path: path, arguments: arguments, environment: environment) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, runDirectory + "/stderr.log", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, browserCommand, 3)
+            posix_spawn_file_actions_adddup2(&actions, browserReply, 4)
+            // Nothing else of ours reaches the browser (a descriptor opened without close-on-exec elsewhere).
+            for fd in inheritable where fd > 4 { posix_spawn_file_actions_addclose(&actions, fd) }
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw .launchFailed("cannot run \(path): \(String(cString: strerror(rc)))") }
+        let pid: pid_t
+        switch result {
+        case .success(let started): pid = started
+        case .failure(let error): throw .launchFailed("cannot run \(path): \(error.text)")
+        }
         cleanup = false
         return (BrowserProcess(pid: pid, runDirectory: runDirectory), pipe)
     }

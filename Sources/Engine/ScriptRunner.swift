@@ -41,35 +41,19 @@ struct ScriptRunner: Sendable {
             unlink(outputPath)
         }
 
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
-        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
         // Its own group (so a timeout can end everything it started), and default signal handling: it must not
         // inherit the SIGPIPE we ignore, nor the stop signals we take through dispatch sources (ignored here), or
-        // the timeout's SIGTERM would not reach it.
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGUSR2] { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        let words: [String] = ["/bin/sh", "-c", path]
-        let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+        // the timeout's SIGTERM would not reach it (ChildProcess).
+        let result = ChildProcess.spawn(path: "/bin/sh", arguments: ["/bin/sh", "-c", path], environment: environment) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
+            posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
         }
-        var pid: pid_t = 0
-        let rc = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, envp)
-        guard rc == 0 else { throw .failed(.cstp, "cannot run the script \(path): \(SystemErrno.describe(rc))") }
+        let pid: pid_t
+        switch result {
+        case .success(let started): pid = started
+        case .failure(let error): throw .failed(.cstp, "cannot run the script \(path): \(SystemErrno.describe(error.code))")
+        }
         let (status, timedOut) = Self.wait(for: pid, timeoutSeconds: timeoutSeconds)
         var output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         if output.utf8.count > 64 * 1024 { output = String(output.utf8.suffix(64 * 1024)) ?? "" }
