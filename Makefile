@@ -5,7 +5,7 @@ ROOT := $(shell id -u)
 # As root (CI, sudo make test) the lab tests must run: a missing prerequisite fails them instead of skipping.
 LAB_ENV := $(if $(filter 0,$(ROOT)),SWIFTGATE_LAB=required,)
 
-.PHONY: all build run test unit lab-sweep setup clean bench fuzz demo
+.PHONY: all build run test unit lab-sweep setup clean bench fuzz demo demo-asa
 
 all: build
 
@@ -39,6 +39,10 @@ fuzz:
 # A lab gateway saved as "lab" and the full-screen interface opened on it (root).
 demo: setup
 	@scripts/demo.sh
+
+# The same on the lab's ASA-behaviour gateway: refusals, certificate requests, a cluster, push waits, SSO.
+demo-asa: setup
+	@scripts/demo.sh --asa
 
 lab-sweep:
 	scripts/lab/lab.sh sweep
