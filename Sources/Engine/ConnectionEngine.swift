@@ -181,7 +181,7 @@ public actor ConnectionEngine {
                 var rest = form
                 if let sso = form.sso, let field = form.ssoField {
                     // The SSO form again after a token went back: the gateway did not take it.
-                    if ssoRounds > 0, let error = form.error ?? form.message { throw .authenticationRefused(error) }
+                    if ssoRounds > 0, let error = form.error { throw .authenticationRefused(error) }
                     ssoRounds += 1
                     guard ssoRounds <= 2 else {
                         throw .authenticationRefused("the gateway asked for single sign-on again after accepting none")
