@@ -12,7 +12,8 @@ public enum BrowserLauncher {
     }
 
     static func open(_ url: String, command: String?, environment: [String: String]) throws(EngineError) {
-        let words = try argv(url: url, command: command, environment: environment)
+        let words = asInvokingUser(try argv(url: url, command: command, environment: environment),
+                                   environment: environment, effectiveUser: geteuid())
         let pid = try spawn(words, environment: environment)
         // Reap it whenever it ends (xdg-open returns at once; a browser may run for hours).
         Thread.detachNewThread {
@@ -53,6 +54,19 @@ public enum BrowserLauncher {
                 + "set $BROWSER or pass --external-browser CMD, or open the URL yourself")
         }
         return [program, url]
+    }
+
+    /// Under sudo the browser runs as the person who typed sudo, never as root: `runuser -u SUDO_USER --` (util-linux,
+    /// which only root may run), when that user exists; otherwise unchanged.
+    static func asInvokingUser(_ words: [String], environment: [String: String], effectiveUser: uid_t) -> [String] {
+        guard effectiveUser == 0, let user = environment["SUDO_USER"], user != "root", !user.isEmpty, user.count <= 32,
+              user.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0) }),
+              !user.hasPrefix("-"), getpwnam(user) != nil,
+              let runuser = ["/usr/sbin/runuser", "/sbin/runuser"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
+            return words
+        }
+        return [runuser, "-u", user, "--"] + words
     }
 
     static func isSafeURL(_ url: String) -> Bool {

@@ -109,6 +109,19 @@ final class BrowserLauncherTests: XCTestCase {
                        [xdg.path, "https://h/x"])
     }
 
+    func testUnderSudoTheBrowserRunsAsTheInvokingUserNeverAsRoot() throws {
+        let words = ["/usr/bin/firefox", "https://h/"]
+        let asUser = BrowserLauncher.asInvokingUser(words, environment: ["SUDO_USER": "nobody"], effectiveUser: 0)
+        XCTAssertEqual(Array(asUser.dropFirst()), ["-u", "nobody", "--"] + words)
+        XCTAssertTrue(asUser.first?.hasSuffix("/runuser") ?? false, "\(asUser)")
+        XCTAssertEqual(BrowserLauncher.asInvokingUser(words, environment: ["SUDO_USER": "nobody"], effectiveUser: 1000), words,
+                       "not root: nothing to drop")
+        XCTAssertEqual(BrowserLauncher.asInvokingUser(words, environment: [:], effectiveUser: 0), words, "root itself")
+        XCTAssertEqual(BrowserLauncher.asInvokingUser(words, environment: ["SUDO_USER": "-x"], effectiveUser: 0), words)
+        XCTAssertEqual(BrowserLauncher.asInvokingUser(words, environment: ["SUDO_USER": "no-such-user-here"], effectiveUser: 0),
+                       words, "an unknown user is not run as")
+    }
+
     func testAMissingProgramIsAClearError() {
         let empty = ["PATH": directory]
         XCTAssertThrowsError(try BrowserLauncher.argv(url: "https://h/", command: nil, environment: empty)) { error in
