@@ -182,7 +182,7 @@ extension ConnectionEngine {
         let masterSecret = settings.offerDTLS ? SecureRandom.bytes(48) : nil
         let builder = ConnectRequestBuilder(
             url: session.url, userAgent: options.userAgent, hostname: options.reportedIdentity.hostname, baseMTU: mtus.base,
-            mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
+            mtu: mtus.mtu, ipv6: settings.ipv6, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
             previousAddresses: previousAddresses)
         var request = builder.request(cookie: session.result.cookie)
         if let strapKeys {
@@ -233,6 +233,13 @@ extension ConnectionEngine {
         }
         // A skipped value is something the user should see (issue 10, item 12), not only the log.
         for warning in configuration.warnings { emit(.warning("CONNECT reply: " + warning, detail: [])) }
+        gatewayDynDNS = configuration.dynDNS
+        if configuration.ipv6BypassesFullTunnel {
+            // A full IPv4 tunnel does not touch the host's IPv6 routes: IPv6 traffic leaves outside (issue 14).
+            emit(.warning("the gateway tunnels all IPv4 but gave no IPv6 address"
+                          + (settings.ipv6 ? "" : " (--disable-ipv6)") + ": IPv6 traffic bypasses the VPN",
+                          detail: []))
+        }
         // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
         // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu
