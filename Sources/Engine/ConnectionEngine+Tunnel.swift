@@ -49,6 +49,7 @@ extension ConnectionEngine {
     public func runTunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
         warnIfInsecureCrypto()
         gateway = session.url  // the cluster member the login ended on, if it moved
+        networkOverrides = settings.overrides
         do {
             return try await tunnel(session, settings: settings)
         } catch {
@@ -386,7 +387,9 @@ extension ConnectionEngine {
             interface: tun.name, address: configuration.ipv4Address, netmask: configuration.ipv4Netmask,
             ipv6Address: configuration.ipv6Address, mtu: link.tunMTU, routes: configuration.splitInclude.map(\.description),
             excludedRoutes: configuration.splitExclude.map(\.description), dns: configuration.dns,
-            domain: configuration.defaultDomain, banner: configuration.banner)))
+            domain: configuration.defaultDomain, banner: configuration.banner,
+            userIncluded: networkOverrides.include, userExcluded: networkOverrides.exclude,
+            userDNSDomains: networkOverrides.dnsDomains)))
         emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
                                   cipher: link.client.cipher)))
     }
@@ -398,7 +401,7 @@ extension ConnectionEngine {
     }
 
     private func scriptEnvironment(_ reason: String, _ link: CSTPLink, device: String?) -> [String: String] {
-        ScriptEnvironment(reason: reason, configuration: link.configuration, tunDevice: device,
+        ScriptEnvironment(reason: reason, configuration: networkOverrides.applied(to: link.configuration), tunDevice: device,
                           gatewayAddress: link.client.remoteAddress, pid: getpid(), mtu: link.tunMTU).variables
     }
 
