@@ -217,6 +217,7 @@ struct ConnectCommand: AsyncParsableCommand {
                     script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
                     reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime)
                 settings.ipv6 = !disableIPv6
+                if let saved = target.gateway { settings.overrides = saved.networkOverrides }
                 end = try await engine.runTunnel(session, settings: settings)
             } catch {
                 throw await fail(error)

@@ -196,8 +196,9 @@ final class TUIApp {
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
         self.engine = engine
         model.begin(gateway: gateway.name, url: gateway.url, at: now)
-        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
+        var settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
                                       runtimeDirectory: RuntimeDirectory.resolve())
+        settings.overrides = gateway.networkOverrides
         let mailbox = self.mailbox
         let history = HistoryWriter(store: store, gateway: resolved.gateway?.name, url: url.description)
         let logger = options.logger

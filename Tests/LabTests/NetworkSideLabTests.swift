@@ -99,3 +99,33 @@ final class NetworkSideLabTests: LabTestCase {
         XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
     }
 }
+
+/// The user's split tunnel per saved gateway (issue 14, item 4), through the vpnc-script.
+final class NetworkOverridesLabTests: LabTestCase {
+    func testAnOverrideSendsOneExtraSubnetThroughTheTunnelAndKeepsAPushedOneOut() throws {
+        let lab = try start(["--extra", "route = 10.50.0.0/16"])
+        let saved = try lab.swiftgate(["gateways", "add", "split", lab["URL"], "--user", "alice",
+                                       "--include-route", "10.60.0.0/16", "--exclude-route", "10.50.0.0/16",
+                                       "--vpn-dns-domain", "corp.lab.test"])
+        XCTAssertEqual(saved.exitCode, 0, saved.allOutput)
+        let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", "split",
+                                  "--cafile", lab["CA_FILE"], "--passwd-on-stdin", "--no-dtls", "--events", "json"],
+                                 stdin: "secret\n")
+        try session.waitForOutput(#""event":"connected""#, timeout: 30)
+        let tunnel = try XCTUnwrap(CommandResult(exitCode: 0, stdout: session.stdoutSoFar, stderr: "").events
+            .last { $0["event"] as? String == "tunnel" })
+        XCTAssertTrue((tunnel["routes"] as? [String] ?? []).contains("10.50.0.0/16"), "the gateway pushed it: \(tunnel)")
+        XCTAssertEqual(tunnel["your_routes"] as? [String], ["10.60.0.0/16"])
+        XCTAssertEqual(tunnel["your_excluded_routes"] as? [String], ["10.50.0.0/16"])
+        XCTAssertEqual(tunnel["your_dns_domains"] as? [String], ["corp.lab.test"])
+        let routes = try lab.client(["ip", "-4", "route"], timeout: 30).stdout
+        XCTAssertTrue(routes.contains("10.60.0.0/16 dev tun0"), "the extra subnet goes through the tunnel:\n\(routes)")
+        XCTAssertFalse(routes.contains("10.50.0.0/16 dev tun0"), "the pushed one is kept out:\n\(routes)")
+        XCTAssertTrue(routes.contains("198.19.0.0/24 dev tun0"), "the rest as pushed:\n\(routes)")
+        XCTAssertTrue(try pingEventually(lab))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+        let after = try lab.client(["ip", "-4", "route"], timeout: 30).stdout
+        XCTAssertFalse(after.contains("10.60.0.0"), "the override's route is gone with the tunnel:\n\(after)")
+    }
+}
