@@ -92,6 +92,8 @@ extension ConnectionEngine {
         }
 
         let script = ScriptRunner(path: settings.script, timeoutSeconds: settings.scriptTimeoutSeconds)
+        // The network as it was, for the teardown's own check and for a cleanup after a crash (issue 14, item 5).
+        networkBefore = NetworkSnapshot.current()
         try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
         let tun: TunDevice
         do {
@@ -162,7 +164,9 @@ extension ConnectionEngine {
 
         _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
         tun.close()
-        stateFile?.remove()
+        if await checkTeardown(tun: tun.name) {
+            stateFile?.remove()
+        }  // else the file stays, unlocked once this process ends, so `swiftgate cleanup` finds what is left
         switch outcome {
         case .success(let end):
             emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.reason)))
@@ -397,7 +401,30 @@ extension ConnectionEngine {
     private func sessionRecord(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) -> SessionRecord {
         SessionRecord(pid: getpid(), interface: tun.name, script: settings.script,
                       scriptTimeoutSeconds: settings.scriptTimeoutSeconds,
-                      environment: scriptEnvironment("disconnect", link, device: tun.name), started: Date())
+                      environment: scriptEnvironment("disconnect", link, device: tun.name), started: Date(),
+                      before: networkBefore)
+    }
+
+    /// After the teardown: are the routes, DNS and tun the tunnel set up gone (issue 14, item 5)? Says "network
+    /// restored", or exactly what is left and how to remove it. The kernel unregisters a closed tun a moment later,
+    /// so its absence is waited for briefly. True when nothing is left.
+    private func checkTeardown(tun: String) async -> Bool {
+        guard let before = networkBefore else { return true }
+        let deadline = clock.now + .seconds(2)
+        while FileManager.default.fileExists(atPath: "/sys/class/net/\(tun)"), clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let left = NetworkSnapshot.leftovers(before: before, after: .current(), tun: tun,
+                                             tunPresent: FileManager.default.fileExists(atPath: "/sys/class/net/\(tun)"))
+        if left.isEmpty {
+            emit(.log("network restored: routes, DNS and \(tun) are as before the tunnel"))
+            return true
+        }
+        emit(.warning("after the teardown, still left: " + left.joined(separator: ", ")
+                      + "; `swiftgate cleanup` (or C on the gateways screen) removes it", detail: [
+            ("left", .list(left.map(EventValue.string))),
+        ]))
+        return false
     }
 
     private func scriptEnvironment(_ reason: String, _ link: CSTPLink, device: String?) -> [String: String] {

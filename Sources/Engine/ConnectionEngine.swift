@@ -48,6 +48,8 @@ public actor ConnectionEngine {
     var heldAddress: HeldAddress?
     /// `X-CSTP-DynDNS: true` from the last CONNECT: reconnects resolve the name again (openconnect ssl.c).
     var gatewayDynDNS = false
+    /// The namespace's routes and resolv.conf before the vpnc-script's `connect` (issue 14, item 5).
+    var networkBefore: NetworkSnapshot?
     /// The user's overrides for this session's tunnel (TunnelSettings.overrides).
     var networkOverrides = NetworkOverrides()
     /// A stop asked for while the engine waits on the gateway outside the data plane.

@@ -129,3 +129,44 @@ final class NetworkOverridesLabTests: LabTestCase {
         XCTAssertFalse(after.contains("10.60.0.0"), "the override's route is gone with the tunnel:\n\(after)")
     }
 }
+
+/// Teardown that checks itself (issue 14, item 5).
+final class NetworkRestoreLabTests: LabTestCase {
+    private func connect(_ lab: LabGateway) throws -> RunningCommand {
+        let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], LabGateway.binary, "connect", lab["URL"],
+                                  "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin", "--no-dtls",
+                                  "--events", "json"], stdin: "secret\n")
+        try session.waitForOutput(#""event":"connected""#, timeout: 30)
+        return session
+    }
+
+    func testACleanDisconnectSaysTheNetworkIsRestored() throws {
+        let lab = try start(["--extra", "dns = 198.19.0.1"])
+        let session = try connect(lab)
+        session.signal(SIGTERM)
+        let result = try session.wait(timeout: 30)
+        XCTAssertEqual(result.exitCode, 0, result.allOutput)
+        XCTAssertTrue(result.stdout.contains("network restored"), result.stdout)
+        XCTAssertFalse(result.stdout.contains("still left"), result.stdout)
+    }
+
+    func testAfterKill9TheCleanupRestoresTheRoutesAndResolvConf() throws {
+        let lab = try start(["--extra", "dns = 198.19.0.1"])
+        let routesBefore = try lab.client(["ip", "route"], timeout: 30).stdout
+        let resolvBefore = try lab.client(["cat", "/etc/resolv.conf"], timeout: 30).stdout
+        let session = try connect(lab)
+        let resolvDuring = try lab.client(["cat", "/etc/resolv.conf"], timeout: 30).stdout
+        XCTAssertTrue(resolvDuring.contains("198.19.0.1"), "the vpnc-script set the VPN's DNS: \(resolvDuring)")
+        session.signal(SIGKILL)
+        _ = try session.wait(timeout: 20)
+        XCTAssertTrue(try lab.client(["cat", "/etc/resolv.conf"], timeout: 30).stdout.contains("198.19.0.1"),
+                      "a killed client leaves its DNS behind")
+
+        let cleanup = try lab.swiftgate(["cleanup"])
+        XCTAssertEqual(cleanup.exitCode, 0, cleanup.allOutput)
+        XCTAssertTrue(cleanup.stdout.contains("network restored"), cleanup.stdout)
+        XCTAssertEqual(try lab.client(["cat", "/etc/resolv.conf"], timeout: 30).stdout, resolvBefore)
+        XCTAssertEqual(try lab.client(["ip", "route"], timeout: 30).stdout, routesBefore)
+        XCTAssertTrue(try lab.swiftgate(["cleanup"]).stdout.contains("Nothing to clean up"), "once only")
+    }
+}
