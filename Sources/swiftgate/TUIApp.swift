@@ -89,6 +89,17 @@ final class TUIApp {
         case .delete(let name):
             _ = try? store.removeGateway(named: name)
             reloadFromStore()
+        case .cleanup:
+            // Only sessions whose file nobody holds: a running tunnel (this one too) is never touched.
+            let runtime = RuntimeDirectory.resolve()
+            let stale = SessionState.stale(in: runtime)
+            if stale.isEmpty { model.session.note("nothing to clean up: no session ended without its teardown") }
+            for session in stale {
+                model.session.note("cleaning up the \(SessionState.describe(session))")
+                for line in SessionState.clean(session, directory: runtime) {
+                    model.session.note(line, level: line.hasPrefix("still left") ? .warning : .info)
+                }
+            }
         case .disconnect:
             if let engine { Task { _ = await engine.requestStop(hangup: false) } }
         case .reconnect:
