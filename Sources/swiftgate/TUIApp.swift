@@ -259,6 +259,13 @@ final class TUIApp {
                     FormField(kind: .text, name: "version", label: "Version:", value: gateway?.versionString ?? ""),
                     FormField(kind: .text, name: "os", label: "OS:", value: gateway?.reportedOS ?? ""),
                     FormField(kind: .text, name: "hostname", label: "Host name:", value: gateway?.localHostname ?? ""),
+                    // The user's split tunnel and DNS (issue 14, item 4), comma-separated; blank: as pushed.
+                    FormField(kind: .text, name: "include", label: "Routes in:",
+                              value: gateway?.includeRoutes.joined(separator: ", ") ?? ""),
+                    FormField(kind: .text, name: "exclude", label: "Routes out:",
+                              value: gateway?.excludeRoutes.joined(separator: ", ") ?? ""),
+                    FormField(kind: .text, name: "dnsDomains", label: "VPN DNS for:",
+                              value: gateway?.vpnDNSDomains.joined(separator: ", ") ?? ""),
                  ])
     }
 
@@ -286,7 +293,20 @@ final class TUIApp {
             model.session.note("not saved: \(error)", level: .error, at: now)
             return
         }
+        func list(_ key: String) -> [String] {
+            (answers[key]?.reveal() ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        let include = list("include"), exclude = list("exclude"), dnsDomains = list("dnsDomains")
+        if let problem = (include + exclude).lazy.compactMap(NetworkOverrides.routeProblem).first
+            ?? dnsDomains.lazy.compactMap(NetworkOverrides.domainProblem).first {
+            model.session.note("not saved: \(problem)", level: .error, at: now)
+            return
+        }
         var gateway = (try? store.gateway(named: name)) ?? Gateway(name: name, url: url.description)
+        gateway.includeRoutes = include
+        gateway.excludeRoutes = exclude
+        gateway.vpnDNSDomains = dnsDomains
         gateway.url = url.description
         // Edited by the user: theirs now, so no profile replaces it.
         gateway.source = .manual
