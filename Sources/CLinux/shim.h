@@ -44,6 +44,7 @@ static inline int CLinux_tcp_pmtu(int fd) {
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <fcntl.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 /// A non-blocking rtnetlink socket subscribed to IPv4 and IPv6 address and route changes, or -errno.
@@ -60,6 +61,19 @@ static inline int CLinux_netlink_address_monitor(void) {
         return -saved;
     }
     return fd;
+}
+/// Asks for every route of `family` on a netlink socket (RTM_GETROUTE with NLM_F_DUMP); the replies follow on
+/// it, ended by NLMSG_DONE. Returns 0 or -errno.
+static inline int CLinux_netlink_request_route_dump(int fd, int family) {
+    struct { struct nlmsghdr header; struct rtmsg message; } request;
+    memset(&request, 0, sizeof(request));
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+    request.header.nlmsg_type = RTM_GETROUTE;
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    request.header.nlmsg_seq = 1;
+    request.message.rtm_family = (unsigned char)family;
+    if (send(fd, &request, request.header.nlmsg_len, 0) < 0) return -errno;
+    return 0;
 }
 #include <sys/prctl.h>
 #include <sys/resource.h>

@@ -23,8 +23,23 @@ extension ConnectionEngine {
             do {
                 if anchors == nil { anchors = try TrustAnchors(configuration: tls) }
                 let shared = anchors
+                // The held address, unless the gateway said DynDNS: then the name is resolved again, and the held
+                // address is the fallback when that fails (openconnect ssl.c:connect_https_socket).
+                let held = heldAddress?.address(host: host, port: port)
+                let dynDNS = gatewayDynDNS
                 client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
-                    try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
+                    if let held, dynDNS {
+                        do throws(SecureChannelError) {
+                            return try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)
+                        } catch {
+                            guard case .resolve = error else { throw error }
+                            return try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared, address: held)
+                        }
+                    }
+                    return try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared, address: held)
+                }
+                if held == nil || gatewayDynDNS {
+                    heldAddress = HeldAddress(host: host, port: port, address: client.remoteAddress)
                 }
             } catch {
                 switch error {

@@ -49,6 +49,7 @@ extension ConnectionEngine {
     public func runTunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
         warnIfInsecureCrypto()
         gateway = session.url  // the cluster member the login ended on, if it moved
+        networkOverrides = settings.overrides
         do {
             return try await tunnel(session, settings: settings)
         } catch {
@@ -91,6 +92,8 @@ extension ConnectionEngine {
         }
 
         let script = ScriptRunner(path: settings.script, timeoutSeconds: settings.scriptTimeoutSeconds)
+        // The network as it was, for the teardown's own check and for a cleanup after a crash (issue 14, item 5).
+        networkBefore = NetworkSnapshot.current()
         try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
         let tun: TunDevice
         do {
@@ -161,7 +164,9 @@ extension ConnectionEngine {
 
         _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
         tun.close()
-        stateFile?.remove()
+        if await checkTeardown(tun: tun.name) {
+            stateFile?.remove()
+        }  // else the file stays, unlocked once this process ends, so `swiftgate cleanup` finds what is left
         switch outcome {
         case .success(let end):
             emit(.channel(ChannelInfo(channel: .tls, state: .down, reason: end.reason)))
@@ -182,7 +187,7 @@ extension ConnectionEngine {
         let masterSecret = settings.offerDTLS ? SecureRandom.bytes(48) : nil
         let builder = ConnectRequestBuilder(
             url: session.url, userAgent: options.userAgent, hostname: options.reportedIdentity.hostname, baseMTU: mtus.base,
-            mtu: mtus.mtu, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
+            mtu: mtus.mtu, ipv6: settings.ipv6, dtlsMasterSecret: masterSecret, dtlsMode: settings.dtlsMode,
             previousAddresses: previousAddresses)
         var request = builder.request(cookie: session.result.cookie)
         if let strapKeys {
@@ -233,6 +238,13 @@ extension ConnectionEngine {
         }
         // A skipped value is something the user should see (issue 10, item 12), not only the log.
         for warning in configuration.warnings { emit(.warning("CONNECT reply: " + warning, detail: [])) }
+        gatewayDynDNS = configuration.dynDNS
+        if configuration.ipv6BypassesFullTunnel {
+            // A full IPv4 tunnel does not touch the host's IPv6 routes: IPv6 traffic leaves outside (issue 14).
+            emit(.warning("the gateway tunnels all IPv4 but gave no IPv6 address"
+                          + (settings.ipv6 ? "" : " (--disable-ipv6)") + ": IPv6 traffic bypasses the VPN",
+                          detail: []))
+        }
         // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
         // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu
@@ -379,7 +391,9 @@ extension ConnectionEngine {
             interface: tun.name, address: configuration.ipv4Address, netmask: configuration.ipv4Netmask,
             ipv6Address: configuration.ipv6Address, mtu: link.tunMTU, routes: configuration.splitInclude.map(\.description),
             excludedRoutes: configuration.splitExclude.map(\.description), dns: configuration.dns,
-            domain: configuration.defaultDomain, banner: configuration.banner)))
+            domain: configuration.defaultDomain, banner: configuration.banner,
+            userIncluded: networkOverrides.include, userExcluded: networkOverrides.exclude,
+            userDNSDomains: networkOverrides.dnsDomains)))
         emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
                                   cipher: link.client.cipher)))
     }
@@ -387,11 +401,34 @@ extension ConnectionEngine {
     private func sessionRecord(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) -> SessionRecord {
         SessionRecord(pid: getpid(), interface: tun.name, script: settings.script,
                       scriptTimeoutSeconds: settings.scriptTimeoutSeconds,
-                      environment: scriptEnvironment("disconnect", link, device: tun.name), started: Date())
+                      environment: scriptEnvironment("disconnect", link, device: tun.name), started: Date(),
+                      before: networkBefore)
+    }
+
+    /// After the teardown: are the routes, DNS and tun the tunnel set up gone (issue 14, item 5)? Says "network
+    /// restored", or exactly what is left and how to remove it. The kernel unregisters a closed tun a moment later,
+    /// so its absence is waited for briefly. True when nothing is left.
+    private func checkTeardown(tun: String) async -> Bool {
+        guard let before = networkBefore else { return true }
+        let deadline = clock.now + .seconds(2)
+        while FileManager.default.fileExists(atPath: "/sys/class/net/\(tun)"), clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let left = NetworkSnapshot.leftovers(before: before, after: .current(), tun: tun,
+                                             tunPresent: FileManager.default.fileExists(atPath: "/sys/class/net/\(tun)"))
+        if left.isEmpty {
+            emit(.log("network restored: routes, DNS and \(tun) are as before the tunnel"))
+            return true
+        }
+        emit(.warning("after the teardown, still left: " + left.joined(separator: ", ")
+                      + "; `swiftgate cleanup` (or C on the gateways screen) removes it", detail: [
+            ("left", .list(left.map(EventValue.string))),
+        ]))
+        return false
     }
 
     private func scriptEnvironment(_ reason: String, _ link: CSTPLink, device: String?) -> [String: String] {
-        ScriptEnvironment(reason: reason, configuration: link.configuration, tunDevice: device,
+        ScriptEnvironment(reason: reason, configuration: networkOverrides.applied(to: link.configuration), tunDevice: device,
                           gatewayAddress: link.client.remoteAddress, pid: getpid(), mtu: link.tunMTU).variables
     }
 

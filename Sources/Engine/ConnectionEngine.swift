@@ -43,6 +43,15 @@ public actor ConnectionEngine {
     var openPrompt: PromptCancel?
     /// Where TLS connections go: the configured gateway, or the cluster member the login moved to.
     var gateway: GatewayURL
+    /// The gateway's address, resolved once and held for the session (issue 14, item 2): the download, CONNECT and
+    /// every reconnect go there, so a reconnect under a full tunnel whose DNS died with it still finds the gateway.
+    var heldAddress: HeldAddress?
+    /// `X-CSTP-DynDNS: true` from the last CONNECT: reconnects resolve the name again (openconnect ssl.c).
+    var gatewayDynDNS = false
+    /// The namespace's routes and resolv.conf before the vpnc-script's `connect` (issue 14, item 5).
+    var networkBefore: NetworkSnapshot?
+    /// The user's overrides for this session's tunnel (TunnelSettings.overrides).
+    var networkOverrides = NetworkOverrides()
     /// A stop asked for while the engine waits on the gateway outside the data plane.
     nonisolated let cancellation = CancellationFlag()
 

@@ -12,6 +12,9 @@ public struct SessionRecord: Codable, Sendable, Equatable {
     /// The `disconnect` environment (no secret is ever in it: protocol.md §7 variables only).
     public var environment: [String: String]
     public var started: Date
+    /// The namespace's routes and resolv.conf before the tunnel (issue 14, item 5): what a cleanup restores. Nil in
+    /// a file written before it existed.
+    public var before: NetworkSnapshot?
 }
 
 /// The open state file of the running session.
@@ -147,7 +150,38 @@ public enum SessionState {
                 .run(["TUNDEV": record.interface])
             done.append("deleted \(record.interface): exit \(outcome?.exitCode ?? -1)")
         }
+        if let before = record.before {
+            done += restore(before, tun: record.interface)
+        }
         unlink(stale.path)
+        return done
+    }
+
+    /// Puts back what the snapshot taken before the tunnel had: routes added since are deleted, and resolv.conf
+    /// is written back in place (under `ip netns exec` it is a bind mount: a rename would not reach it). Ends with
+    /// "network restored" or exactly what is still left.
+    public static func restore(_ before: NetworkSnapshot, tun: String) -> [String] {
+        var done: [String] = []
+        let now = NetworkSnapshot.current()
+        for route in NetworkSnapshot.addedRoutes(before: before, after: now) {
+            // The arguments are addresses, numbers and an interface name (no spaces or quotes can occur in them).
+            let outcome = try? ScriptRunner(path: "ip $SWIFTGATE_ROUTE", timeoutSeconds: 10)
+                .run(["SWIFTGATE_ROUTE": route.deleteArguments.joined(separator: " ")])
+            done.append("deleted the \(route): exit \(outcome?.exitCode ?? -1)")
+        }
+        if let original = before.resolvConf, now.resolvConf != original {
+            if let handle = FileHandle(forWritingAtPath: "/etc/resolv.conf") {
+                handle.truncateFile(atOffset: 0)
+                handle.write(Data(original.utf8))
+                handle.closeFile()
+                done.append("wrote /etc/resolv.conf back as it was before the tunnel")
+            } else {
+                done.append("could not write /etc/resolv.conf back: \(String(cString: strerror(errno)))")
+            }
+        }
+        let left = NetworkSnapshot.leftovers(before: before, after: .current(), tun: tun,
+                                             tunPresent: FileManager.default.fileExists(atPath: "/sys/class/net/\(tun)"))
+        done.append(left.isEmpty ? "network restored" : "still left: " + left.joined(separator: ", "))
         return done
     }
 }

@@ -11,6 +11,10 @@ public struct TunnelInfo: Sendable, Equatable {
     public var dns: [String]
     public var domain: String?
     public var banner: String?
+    /// The user's overrides for this gateway (issue 14, item 4), shown beside what the gateway pushed.
+    public var userIncluded: [String] = []
+    public var userExcluded: [String] = []
+    public var userDNSDomains: [String] = []
 }
 
 /// One data channel's state: what a `channel` event reports.

@@ -14,6 +14,10 @@ public struct TunnelSettings: Sendable, Equatable {
     public var reconnectTimeoutSeconds: Int
     /// How long one run of the vpnc-script may take before its process group is killed (issue 13, item 13).
     public var scriptTimeoutSeconds: Double = 30
+    /// Ask the gateway for IPv6 inside the tunnel too, as openconnect does (`--disable-ipv6` turns it off).
+    public var ipv6 = true
+    /// The saved gateway's own split tunnel and DNS (issue 14, item 4), applied to what the gateway pushes.
+    public var overrides = NetworkOverrides()
     /// Where the session's state file and locks go (`swiftgate cleanup` reads them); nil: none written.
     public var runtimeDirectory: String?
 

@@ -12,17 +12,21 @@ public enum TCPConnector {
         public let isIPv6: Bool
     }
 
-    public static func connect(host: String, port: Int, timeoutSeconds: Int) throws(SecureChannelError) -> Connection {
+    /// `address`: a numeric address already resolved for `host` (the one held for the session, issue 14 item 2);
+    /// then the name is not looked up again, and `host` only names the gateway in errors (and SNI, in TLSClient).
+    public static func connect(host: String, port: Int, timeoutSeconds: Int,
+                               address: String? = nil) throws(SecureChannelError) -> Connection {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        hints.ai_flags = AI_ADDRCONFIG
+        hints.ai_flags = address == nil ? AI_ADDRCONFIG : AI_NUMERICHOST
         var list: UnsafeMutablePointer<addrinfo>?
-        let rc = getaddrinfo(host, String(port), &hints, &list)
+        let rc = getaddrinfo(address ?? host, String(port), &hints, &list)
         if rc != 0 {
             // AI_ADDRCONFIG hides IPv6 literals on hosts without a global IPv6 address: retry without it.
             hints.ai_flags = 0
-            let retry = getaddrinfo(host, String(port), &hints, &list)
+            hints.ai_flags = address == nil ? 0 : AI_NUMERICHOST
+            let retry = getaddrinfo(address ?? host, String(port), &hints, &list)
             guard retry == 0 else { throw .resolve(host: host, reason: String(cString: gai_strerror(rc))) }
         }
         defer { freeaddrinfo(list) }

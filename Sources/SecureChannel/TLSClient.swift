@@ -26,11 +26,14 @@ public final class TLSClient: @unchecked Sendable {
     private var closed = false
 
     /// TCP connect, TLS handshake with SNI, then certificate validation into `report`.
+    /// `address`: connect to this numeric address instead of resolving `host` (SNI and the name check still use
+    /// `host`).
     public static func connect(host: String, port: Int, configuration: TLSConfiguration,
-                               anchors: TrustAnchors? = nil) throws(SecureChannelError) -> TLSClient {
+                               anchors: TrustAnchors? = nil, address: String? = nil) throws(SecureChannelError) -> TLSClient {
         let verifier: CertificateVerifier
         if let anchors { verifier = anchors.verifier } else { verifier = try CertificateVerifier(configuration: configuration) }
-        let tcp = try TCPConnector.connect(host: host, port: port, timeoutSeconds: configuration.connectTimeoutSeconds)
+        let tcp = try TCPConnector.connect(host: host, port: port, timeoutSeconds: configuration.connectTimeoutSeconds,
+                                           address: address)
         TCPConnector.setTimeouts(tcp.descriptor, seconds: configuration.ioTimeoutSeconds)
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             Glibc.close(tcp.descriptor)

@@ -21,6 +21,11 @@ public struct Gateway: Sendable, Hashable {
     public var versionString: String?
     public var reportedOS: String?
     public var localHostname: String?
+    /// The user's split tunnel and DNS for this gateway (issue 14, item 4): networks to send through the tunnel
+    /// too, networks to keep out of it, and the only domains to resolve with the VPN's DNS. Empty: as pushed.
+    public var includeRoutes: [String] = []
+    public var excludeRoutes: [String] = []
+    public var vpnDNSDomains: [String] = []
     /// Maintained by the store: set when first saved, and on every save. Values passed in are ignored.
     public internal(set) var createdAt: Date
     public internal(set) var updatedAt: Date
@@ -56,7 +61,19 @@ public struct Gateway: Sendable, Hashable {
                   dtlsMode: row["dtlsMode"], source: source, profileOrigin: row["profileOrigin"],
                   certificatePath: row["certificatePath"], keyPath: row["keyPath"],
                   versionString: row["versionString"], reportedOS: row["reportedOS"], localHostname: row["localHostname"])
+        includeRoutes = Self.list(row["includeRoutes"])
+        excludeRoutes = Self.list(row["excludeRoutes"])
+        vpnDNSDomains = Self.list(row["vpnDNSDomains"])
         createdAt = row["createdAt"]
         updatedAt = row["updatedAt"]
+    }
+
+    /// The lists are kept one value a line; NULL when empty.
+    static func list(_ text: String?) -> [String] {
+        (text ?? "").split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+    }
+
+    static func text(_ list: [String]) -> String? {
+        list.isEmpty ? nil : list.joined(separator: "\n")
     }
 }

@@ -85,6 +85,14 @@ enum StoreSchema {
                 ALTER TABLE gateway ADD COLUMN localHostname TEXT;
                 """)
         }
+        migrator.registerMigration("v3-network-overrides") { db in
+            // The user's split tunnel and DNS per gateway (issue 14, item 4), one value a line; NULL: as pushed.
+            try db.execute(sql: """
+                ALTER TABLE gateway ADD COLUMN includeRoutes TEXT;
+                ALTER TABLE gateway ADD COLUMN excludeRoutes TEXT;
+                ALTER TABLE gateway ADD COLUMN vpnDNSDomains TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -84,6 +84,9 @@ public final class SwiftgateStore: Sendable {
                                  gateway.keyPath, date, date])
             try db.execute(sql: "UPDATE gateway SET versionString = ?, reportedOS = ?, localHostname = ? WHERE name = ?",
                            arguments: [gateway.versionString, gateway.reportedOS, gateway.localHostname, gateway.name])
+            try db.execute(sql: "UPDATE gateway SET includeRoutes = ?, excludeRoutes = ?, vpnDNSDomains = ? WHERE name = ?",
+                           arguments: [Gateway.text(gateway.includeRoutes), Gateway.text(gateway.excludeRoutes),
+                                       Gateway.text(gateway.vpnDNSDomains), gateway.name])
             guard let saved = try Self.fetchGateway(db, gateway.name) else {
                 throw StoreError.unknownGateway(name: gateway.name)
             }

@@ -7,6 +7,7 @@ public enum Action: String, Sendable, CaseIterable {
     case showGateways, showPhases, showChannels, showHistory
     case nextField, previousField, submit, nextOption, previousOption, eraseCharacter, clearField
     case cancel, trustOnce, trustAlways, confirm, deny
+    case cleanup
 
     public var help: String {
         switch self {
@@ -44,6 +45,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .trustAlways: "Always trust"
         case .confirm: "Yes"
         case .deny: "No"
+        case .cleanup: "Remove the routes, DNS and tun a killed session left"
         }
     }
 }

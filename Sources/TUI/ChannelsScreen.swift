@@ -148,13 +148,20 @@ public enum ChannelsScreen {
         lines += field("Address", address(tunnel) ?? box.missing, width: width)
         if let ipv6 = tunnel.ipv6Address { lines += field("IPv6", ipv6, width: width) }
         let dns = tunnel.dns.isEmpty ? "none pushed" : tunnel.dns.joined(separator: ", ")
-        let dnsLines = field("DNS", box.join([dns] + [tunnel.domain].compactMap { $0 }), width: width)
+        var dnsLines = field("DNS", box.join([dns] + [tunnel.domain].compactMap { $0 }), width: width)
+        // The user's overrides for this gateway (issue 14, item 4), beside what the gateway pushed.
+        var yours: [[Span]] = []
+        if !tunnel.userIncluded.isEmpty { yours += list("Your in", tunnel.userIncluded, empty: "", width: width, rows: 1) }
+        if !tunnel.userExcluded.isEmpty { yours += list("Your out", tunnel.userExcluded, empty: "", width: width, rows: 1) }
+        if !tunnel.userDNSDomains.isEmpty {
+            dnsLines += list("Your DNS", tunnel.userDNSDomains, empty: "", width: width, rows: 1)
+        }
         // Routes take the rows left (a split tunnel may push hundreds), ending with how many did not fit.
         let excluded = tunnel.excludedRoutes.isEmpty ? 0 : 1
-        let room = max(1, height - lines.count - dnsLines.count - excluded)
+        let room = max(1, height - lines.count - dnsLines.count - excluded - yours.count)
         lines += list("Routes", tunnel.routes, empty: "all traffic", width: width, rows: room)
         if excluded > 0 { lines += list("Excluded", tunnel.excludedRoutes, empty: "", width: width, rows: 1) }
-        return lines + dnsLines
+        return lines + yours + dnsLines
     }
 
     /// "198.18.100.7/24" when the netmask is a prefix, else address and mask.

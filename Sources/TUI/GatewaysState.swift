@@ -38,6 +38,7 @@ public struct GatewaysState: Sendable, Equatable {
             filter = ""
             selection.clamp(count: visible.count)
         case .add: return .add
+        case .cleanup: return .cleanup
         case .edit: return selected.map { .edit($0.name) } ?? .none
         case .delete: return selected.map { .delete($0.name) } ?? .none
         case .help: return .show(.help)

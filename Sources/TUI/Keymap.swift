@@ -52,6 +52,8 @@ public struct Keymap: Sendable, Equatable {
         Binding([.character("a")], .add, hint: "add"),
         Binding([.character("e")], .edit, hint: "edit"),
         Binding([.character("d")], .delete, "Delete the gateway (asks first)", hint: "delete"),
+        Binding([.character("C")], .cleanup, "Remove what a crashed or killed session left (as swiftgate cleanup)",
+                showInHints: false),
     ])
 
     public static let filter = Keymap(scope: .filter, bindings: [

@@ -14,4 +14,6 @@ public enum ScreenOutcome: Sendable, Equatable {
     /// Leave the help screen (back to where it was opened from).
     case back
     case quit
+    /// Undo what a session that died without its teardown left (issue 14, item 5).
+    case cleanup
 }

@@ -12,6 +12,8 @@ public enum TUIOutcome: Sendable, Equatable {
     case disconnect
     case reconnect
     case quit
+    /// Run `swiftgate cleanup`'s work; the app notes what it did.
+    case cleanup
     /// The answer to `chooseGroup`: nil when the user cancelled.
     case groupChosen(FormOption?)
     /// The answer to `fillForm`: nil when the user cancelled.

@@ -65,6 +65,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-dtls"), help: "Do not offer DTLS: all data over TLS.")
     var noDTLS = false
 
+    @Flag(name: .customLong("disable-ipv6"), help: "Do not ask the gateway for IPv6 inside the tunnel (as openconnect).")
+    var disableIPv6 = false
+
     @Option(name: .customLong("dtls-mode"), help: "DTLS modes to offer: auto, psk, legacy or dtls12.")
     var dtlsMode: DTLSModePreference = .auto
 
@@ -210,9 +213,12 @@ struct ConnectCommand: AsyncParsableCommand {
         guard authenticate else {
             let end: SessionEnd
             do {
-                end = try await engine.runTunnel(session, settings: TunnelSettings(
+                var settings = TunnelSettings(
                     script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
-                    reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime))
+                    reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime)
+                settings.ipv6 = !disableIPv6
+                if let saved = target.gateway { settings.overrides = saved.networkOverrides }
+                end = try await engine.runTunnel(session, settings: settings)
             } catch {
                 throw await fail(error)
             }

@@ -46,6 +46,10 @@ struct EventFormatter {
             values.append(("excluded_routes", .list(info.excludedRoutes.map(EventValue.string))))
             values.append(("dns", .list(info.dns.map(EventValue.string))))
             if let domain = info.domain { values.append(("domain", .string(domain))) }
+            // The user's overrides (issue 14, item 4), beside what the gateway pushed above.
+            if !info.userIncluded.isEmpty { values.append(("your_routes", .list(info.userIncluded.map(EventValue.string)))) }
+            if !info.userExcluded.isEmpty { values.append(("your_excluded_routes", .list(info.userExcluded.map(EventValue.string)))) }
+            if !info.userDNSDomains.isEmpty { values.append(("your_dns_domains", .list(info.userDNSDomains.map(EventValue.string)))) }
             return ("tunnel", values)
         case .channel(let info):
             var values: [(String, EventValue)] = [("channel", .string(info.channel.rawValue)),

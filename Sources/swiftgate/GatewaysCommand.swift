@@ -51,19 +51,35 @@ struct GatewaysCommand: ParsableCommand {
         @Option(help: "Client certificate (PEM with its intermediates, or PKCS#12 .p12/.pfx).") var certificate: String?
         @Option(help: "Client key (PEM).") var key: String?
         @OptionGroup var reported: ReportedIdentityOptions
+        @Option(name: .customLong("include-route"), help: "Also send this network through the tunnel (repeatable).")
+        var includeRoutes: [String] = []
+        @Option(name: .customLong("exclude-route"), help: "Keep this network out of the tunnel, pushed or not (repeatable).")
+        var excludeRoutes: [String] = []
+        @Option(name: .customLong("vpn-dns-domain"), help: "Only these domains through the VPN's DNS (repeatable).")
+        var vpnDNSDomains: [String] = []
 
         func run() throws {
             let parsed: GatewayURL
             do { parsed = try GatewayURL(parsing: url) } catch { throw ValidationError(error.description) }
             if let problem = TargetResolver.nameProblem(name, url: parsed) { throw ValidationError(problem) }
+            for route in includeRoutes + excludeRoutes {
+                if let problem = NetworkOverrides.routeProblem(route) { throw ValidationError(problem) }
+            }
+            for domain in vpnDNSDomains {
+                if let problem = NetworkOverrides.domainProblem(domain) { throw ValidationError(problem) }
+            }
             // Saved as given (validated): a value left out stays NULL, so the default applies and may change.
             let identity = try reported.identity(saved: nil, systemHostname: nil)
             let database = try store.open()
-            try database.saveGateway(Gateway(name: name, url: parsed.description, defaultGroup: group, username: user,
-                                             source: .manual, certificatePath: certificate, keyPath: key,
-                                             versionString: reported.versionString.map { _ in identity.version },
-                                             reportedOS: reported.os.map { _ in identity.os.rawValue },
-                                             localHostname: reported.localHostname.map { _ in identity.hostname }))
+            var gateway = Gateway(name: name, url: parsed.description, defaultGroup: group, username: user,
+                                  source: .manual, certificatePath: certificate, keyPath: key,
+                                  versionString: reported.versionString.map { _ in identity.version },
+                                  reportedOS: reported.os.map { _ in identity.os.rawValue },
+                                  localHostname: reported.localHostname.map { _ in identity.hostname })
+            gateway.includeRoutes = includeRoutes
+            gateway.excludeRoutes = excludeRoutes
+            gateway.vpnDNSDomains = vpnDNSDomains
+            try database.saveGateway(gateway)
             print("Saved \(name): \(parsed)")
         }
     }
@@ -101,6 +117,10 @@ struct GatewaysCommand: ParsableCommand {
             if let certificate = gateway.certificatePath { print("certificate:   \(certificate) (key \(gateway.keyPath ?? certificate))") }
             print("reports:       version \(gateway.versionString ?? ReportedIdentity.defaultVersion + " (default)"), "
                   + "os \(gateway.reportedOS ?? "linux-64 (default)"), host name \(gateway.localHostname ?? "this system's (default)")")
+            print("your routes:   in \(gateway.includeRoutes.isEmpty ? "-" : gateway.includeRoutes.joined(separator: ", ")); "
+                  + "out \(gateway.excludeRoutes.isEmpty ? "-" : gateway.excludeRoutes.joined(separator: ", "))")
+            print("your DNS:      " + (gateway.vpnDNSDomains.isEmpty ? "- (as the gateway pushes)"
+                                       : "only \(gateway.vpnDNSDomains.joined(separator: ", ")) through the VPN's DNS"))
             let aliases = try database.groupAliases(forGateway: gateway.name)
             print("groups seen:   " + (aliases.isEmpty ? "-" : aliases.map {
                 "\($0.label)\($0.label == $0.value ? "" : " [\($0.value)]")\($0.isDefault ? " (gateway default)" : "")"

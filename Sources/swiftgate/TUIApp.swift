@@ -89,6 +89,17 @@ final class TUIApp {
         case .delete(let name):
             _ = try? store.removeGateway(named: name)
             reloadFromStore()
+        case .cleanup:
+            // Only sessions whose file nobody holds: a running tunnel (this one too) is never touched.
+            let runtime = RuntimeDirectory.resolve()
+            let stale = SessionState.stale(in: runtime)
+            if stale.isEmpty { model.session.note("nothing to clean up: no session ended without its teardown") }
+            for session in stale {
+                model.session.note("cleaning up the \(SessionState.describe(session))")
+                for line in SessionState.clean(session, directory: runtime) {
+                    model.session.note(line, level: line.hasPrefix("still left") ? .warning : .info)
+                }
+            }
         case .disconnect:
             if let engine { Task { _ = await engine.requestStop(hangup: false) } }
         case .reconnect:
@@ -196,8 +207,9 @@ final class TUIApp {
         let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
         self.engine = engine
         model.begin(gateway: gateway.name, url: gateway.url, at: now)
-        let settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
+        var settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
                                       runtimeDirectory: RuntimeDirectory.resolve())
+        settings.overrides = gateway.networkOverrides
         let mailbox = self.mailbox
         let history = HistoryWriter(store: store, gateway: resolved.gateway?.name, url: url.description)
         let logger = options.logger
@@ -247,6 +259,13 @@ final class TUIApp {
                     FormField(kind: .text, name: "version", label: "Version:", value: gateway?.versionString ?? ""),
                     FormField(kind: .text, name: "os", label: "OS:", value: gateway?.reportedOS ?? ""),
                     FormField(kind: .text, name: "hostname", label: "Host name:", value: gateway?.localHostname ?? ""),
+                    // The user's split tunnel and DNS (issue 14, item 4), comma-separated; blank: as pushed.
+                    FormField(kind: .text, name: "include", label: "Routes in:",
+                              value: gateway?.includeRoutes.joined(separator: ", ") ?? ""),
+                    FormField(kind: .text, name: "exclude", label: "Routes out:",
+                              value: gateway?.excludeRoutes.joined(separator: ", ") ?? ""),
+                    FormField(kind: .text, name: "dnsDomains", label: "VPN DNS for:",
+                              value: gateway?.vpnDNSDomains.joined(separator: ", ") ?? ""),
                  ])
     }
 
@@ -274,7 +293,20 @@ final class TUIApp {
             model.session.note("not saved: \(error)", level: .error, at: now)
             return
         }
+        func list(_ key: String) -> [String] {
+            (answers[key]?.reveal() ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+        }
+        let include = list("include"), exclude = list("exclude"), dnsDomains = list("dnsDomains")
+        if let problem = (include + exclude).lazy.compactMap(NetworkOverrides.routeProblem).first
+            ?? dnsDomains.lazy.compactMap(NetworkOverrides.domainProblem).first {
+            model.session.note("not saved: \(problem)", level: .error, at: now)
+            return
+        }
         var gateway = (try? store.gateway(named: name)) ?? Gateway(name: name, url: url.description)
+        gateway.includeRoutes = include
+        gateway.excludeRoutes = exclude
+        gateway.vpnDNSDomains = dnsDomains
         gateway.url = url.description
         // Edited by the user: theirs now, so no profile replaces it.
         gateway.source = .manual

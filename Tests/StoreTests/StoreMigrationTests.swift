@@ -83,6 +83,23 @@ final class StoreMigrationTests: StoreTestCase {
                 XCTAssertEqual([corp.versionString, corp.reportedOS, corp.localHostname], [nil, nil, nil],
                                "a gateway saved before v2 reports the defaults")
             }),
+            HistoricalStep(migration: "v3-network-overrides", seed: { db in
+                try db.execute(sql: """
+                    INSERT INTO gateway (name, url, source, createdAt, updatedAt, includeRoutes, excludeRoutes,
+                                         vpnDNSDomains)
+                    VALUES ('split', 'https://split.example.com', 'manual', '2025-03-01 00:00:00.000',
+                            '2025-03-01 00:00:00.000', '10.60.0.0/16' || char(10) || '2001:db8:60::/48',
+                            '10.50.0.0/16', 'corp.example.com');
+                    """)
+            }, verify: { store in
+                let split = try XCTUnwrap(store.gateway(named: "split"))
+                XCTAssertEqual(split.includeRoutes, ["10.60.0.0/16", "2001:db8:60::/48"])
+                XCTAssertEqual(split.excludeRoutes, ["10.50.0.0/16"])
+                XCTAssertEqual(split.vpnDNSDomains, ["corp.example.com"])
+                let corp = try XCTUnwrap(store.gateway(named: "corp"))
+                XCTAssertEqual([corp.includeRoutes, corp.excludeRoutes, corp.vpnDNSDomains], [[], [], []],
+                               "a gateway saved before v3 has no overrides: as pushed")
+            }),
         ]
     }
 
@@ -242,5 +259,25 @@ final class StoreMigrationTests: StoreTestCase {
         XCTAssertEqual(mode(path), modeBefore, file: file, line: line)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), listingBefore,
                        "no -wal/-shm or other file left behind", file: file, line: line)
+    }
+}
+
+/// Issue 14, item 4: the overrides are saved and read back, and emptied again.
+final class NetworkOverridesStoreTests: StoreTestCase {
+    func testOverridesRoundTrip() throws {
+        let store = try makeStore()
+        var gateway = Gateway(name: "corp", url: "https://vpn.example.com")
+        gateway.includeRoutes = ["10.60.0.0/16"]
+        gateway.excludeRoutes = ["10.50.0.0/16", "2001:db8:50::/48"]
+        gateway.vpnDNSDomains = ["corp.example.com", "example.net"]
+        try store.saveGateway(gateway)
+        let saved = try XCTUnwrap(store.gateway(named: "corp"))
+        XCTAssertEqual(saved.includeRoutes, ["10.60.0.0/16"])
+        XCTAssertEqual(saved.excludeRoutes, ["10.50.0.0/16", "2001:db8:50::/48"])
+        XCTAssertEqual(saved.vpnDNSDomains, ["corp.example.com", "example.net"])
+        gateway.excludeRoutes = []
+        try store.saveGateway(gateway)
+        XCTAssertEqual(try store.gateway(named: "corp")?.excludeRoutes, [])
+        XCTAssertEqual(try store.gateway(named: "corp")?.includeRoutes, ["10.60.0.0/16"])
     }
 }

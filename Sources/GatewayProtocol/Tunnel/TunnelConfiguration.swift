@@ -25,6 +25,9 @@ public struct TunnelConfiguration: Sendable, Equatable {
     public var sessionTimeout: Int?
     public var serverName: String?
     public var proxyPAC: String?
+    /// `X-CSTP-DynDNS: true`: the gateway's address may change, so a reconnect resolves its name again instead of
+    /// holding the address first reached (openconnect ssl.c:connect_https_socket, cstp.c).
+    public var dynDNS = false
     public var dtls = DTLSParameters()
     /// Every `X-CSTP-*` header as `Name=value`, for the script's CISCO_CSTP_OPTIONS.
     public var cstpOptions: [String] = []
@@ -34,6 +37,12 @@ public struct TunnelConfiguration: Sendable, Equatable {
     public var warnings: [String] = []
 
     public init() {}
+
+    /// Whether IPv6 traffic goes around the tunnel: all IPv4 is tunnelled (no split include) but the gateway gave
+    /// no IPv6 address, so the host's IPv6 routes stay as they were and IPv6 traffic leaves outside the VPN.
+    public var ipv6BypassesFullTunnel: Bool {
+        ipv4Address != nil && splitInclude.isEmpty && ipv6Address == nil
+    }
 
     public struct DTLSParameters: Sendable, Equatable {
         public var port: Int?
@@ -125,6 +134,7 @@ public struct TunnelConfiguration: Sendable, Equatable {
                 let seconds = value.lowercased() == "none" ? 0 : number(value, rawName)
                 sessionTimeout = seconds == 0 ? nil : seconds
             case "x-cstp-server-name": serverName = GatewayText.printable(value)
+            case "x-cstp-dyndns": dynDNS = value.lowercased() == "true"
             case "x-cstp-msie-proxy-pac-url":
                 if GatewayText.isPrintable(value), !value.contains(" "), !value.isEmpty { proxyPAC = value } else { drop("a URL") }
             case "x-dtls-port": dtls.port = number(value, rawName) ?? dtls.port
