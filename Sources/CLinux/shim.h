@@ -90,4 +90,8 @@ static inline int CLinux_disable_core_dumps(void) {
 /// 1 when the process may dump core (PR_GET_DUMPABLE).
 static inline int CLinux_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 
+#include <malloc.h>
+/// glibc makes up to 8 malloc arenas per core, one per thread that allocates; each keeps freed memory resident.
+static inline int CLinux_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
+
 #endif

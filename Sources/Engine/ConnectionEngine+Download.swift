@@ -37,10 +37,8 @@ extension ConnectionEngine {
             return
         }
 
-        // A new TLS session: its certificate is checked again (a "once" decision still covers it).
-        let client = try await openChannel()
-        channel = nil
-        defer { client.close() }
+        // On the login's connection when the gateway kept it alive; otherwise a new TLS session, whose certificate
+        // is checked again (a "once" decision still covers it).
         var headers = HTTPHeaders()
         headers.add("Host", session.url.hostHeader)
         headers.add("User-Agent", options.userAgent)
@@ -51,14 +49,12 @@ extension ConnectionEngine {
         let path = manifest.uri.hasPrefix("/") ? manifest.uri : "/" + manifest.uri
         let request = HTTPRequest(method: "GET", path: path, headers: headers)
         let response: HTTPResponse
-        let deadline = options.tls.responseDeadlineSeconds
         do {
-            response = try await Blocking.run { () throws(ExchangeError) -> HTTPResponse in
-                try Self.roundTrip(client, request, deadlineSeconds: deadline).response
-            }
+            response = try await exchange(request)
         } catch {
+            if case .cancelled = error { throw error }
             throw .protocolError(.download, "the gateway names a profile (\(manifest.uri)) but its download failed: "
-                                 + error.engineError(phase: .download).summary)
+                                 + error.summary)
         }
         guard response.status == 200 else {
             throw .protocolError(.download, "the gateway names a profile (\(manifest.uri)) but answered its download "

@@ -11,14 +11,26 @@ public struct SessionEnd: Sendable, Equatable {
 
 /// Phases 4-5 and the life of the tunnel: CONNECT, tun device, vpnc-script, data plane, teardown.
 extension ConnectionEngine {
-    /// Whether this process may create a tun device, checked before a login is spent on it.
+    /// Whether this process may create a tun device, checked before a login is spent on it, without creating one:
+    /// a throwaway device cost ~20 ms at close (the kernel waits for an RCU grace period to unregister it).
     public nonisolated static func checkTunnelPrivilege() throws(EngineError) {
         do {
-            let probe = try TunDevice(name: nil)
-            probe.close()
+            try TunnelPrivilege.check()
         } catch {
             if case .noPrivilege = error { throw .missingPrivilege(error.description) }
             throw .failed(.cstp, error.description)
+        }
+    }
+
+    /// A kept-alive connection that failed before CONNECT's reply: the gateway closed it meanwhile (idle timeout),
+    /// so a new connection is worth one try. A reply that is only slow is not retried.
+    static func worthRetryOnNewConnection(_ error: ExchangeError) -> Bool {
+        switch error {
+        case .closedBeforeResponse: return true
+        case .channel(let failure):
+            if case .timedOut = failure { return false }
+            return true
+        case .http, .cancelled, .loginTimedOut: return false
         }
     }
 
@@ -181,7 +193,11 @@ extension ConnectionEngine {
     /// TLS, CONNECT with the cookie, and the gateway's configuration (phase 5).
     private func openCSTP(_ session: AuthenticatedSession, settings: TunnelSettings,
                           previousAddresses: [String]) async throws(EngineError) -> CSTPLink {
-        let client = try await openChannel()
+        // The login's connection when the gateway kept it alive (openconnect cstp.c: CONNECT goes on the open
+        // https_ssl, and an error reading its reply retries once on a new connection).
+        let kept = channel
+        let client: TLSClient
+        if let kept { client = kept } else { client = try await openChannel() }
         channel = nil  // this connection becomes the CSTP channel, not the auth connection
         let mtus = ConnectRequestBuilder.mtus(pathMTU: client.pathMTU, serverIsIPv6: client.isIPv6)
         let masterSecret = settings.offerDTLS ? SecureRandom.bytes(48) : nil
@@ -211,7 +227,9 @@ extension ConnectionEngine {
             }
         } catch {
             client.close()
-            throw error.engineError(phase: .cstp)
+            guard kept != nil, Self.worthRetryOnNewConnection(error) else { throw error.engineError(phase: .cstp) }
+            emit(.log("the gateway closed the login's connection before CONNECT; opening a new one"))
+            return try await openCSTP(session, settings: settings, previousAddresses: previousAddresses)
         }
         let response = exchange.response
         Self.logResponse(response, to: options.logger)

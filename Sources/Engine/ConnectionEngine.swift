@@ -237,8 +237,13 @@ public actor ConnectionEngine {
                     updateStore { try $0.saveGroups(gateway: gateway, offered: result.groupsOffered, chosen: result.group) }
                 }
                 let address = channel?.remoteAddress ?? client.remoteAddress
-                channel?.close()
-                channel = nil
+                // A connection the gateway keeps alive carries the profile download and CONNECT too (openconnect's
+                // openconnect_open_https reuses an open https_ssl): one TCP+TLS handshake fewer. One to another
+                // gateway than the login's end is of no use.
+                if !flow.gatewayURL.sameGateway(as: gateway) {
+                    channel?.close()
+                    channel = nil
+                }
                 if !flow.gatewayURL.sameGateway(as: options.url) {
                     emit(.log("the login moved from \(options.url.hostHeader) to \(flow.gatewayURL.hostHeader) "
                               + "(a cluster member); the tunnel goes there"))

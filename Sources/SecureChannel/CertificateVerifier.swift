@@ -1,4 +1,5 @@
 import COpenSSL
+import Glibc
 import GatewayProtocol
 
 /// Validates a peer chain after the handshake: the chain against the system store plus `--cafile`, then the
@@ -11,9 +12,7 @@ final class CertificateVerifier {
         guard let store = X509_STORE_new() else { throw .tls("cannot allocate a certificate store") }
         self.store = store
         OpenSSLErrorQueue.clear()
-        if configuration.useSystemTrust {
-            _ = X509_STORE_set_default_paths(store)
-        }
+        if configuration.useSystemTrust { Self.addSystemTrust(to: store) }
         if let caFile = configuration.caFile {
             guard X509_STORE_load_file(store, caFile) == 1 else {
                 throw .trustAnchors(path: caFile, reason: OpenSSLErrorQueue.drainedDescription(default: "not a PEM file"))
@@ -23,6 +22,42 @@ final class CertificateVerifier {
     }
 
     deinit { X509_STORE_free(store) }
+
+    /// The system's anchors. Where the certificate directory has OpenSSL's subject-hash links (Debian's
+    /// /etc/ssl/certs, made by update-ca-certificates), only that directory is used: a chain's issuer is read from
+    /// disk when a handshake needs it, instead of parsing the whole bundle up front as X509_STORE_set_default_paths
+    /// does (147 certificates here: tens of ms and about a megabyte held for the whole session; issue 12, items 4
+    /// and 5). SSL_CERT_FILE or SSL_CERT_DIR set, or a directory without hash links, keep OpenSSL's defaults.
+    private static func addSystemTrust(to store: OpaquePointer) {
+        let fileVariable = String(cString: X509_get_default_cert_file_env())
+        let directoryVariable = String(cString: X509_get_default_cert_dir_env())
+        let directory = String(cString: X509_get_default_cert_dir())
+        if getenv(fileVariable) == nil, getenv(directoryVariable) == nil, hasHashLinks(directory),
+           X509_STORE_load_path(store, directory) == 1 {
+            return
+        }
+        _ = X509_STORE_set_default_paths(store)
+    }
+
+    /// Whether `directory` holds at least one `XXXXXXXX.N` entry (8 hex digits, a dot, a digit): the names
+    /// OpenSSL's directory lookup opens.
+    private static func hasHashLinks(_ directory: String) -> Bool {
+        guard let dir = opendir(directory) else { return false }
+        defer { closedir(dir) }
+        var seen = 0
+        while seen < 10_000, let entry = readdir(dir) {
+            seen += 1
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count == 2, parts[0].count == 8, parts[0].allSatisfy(\.isHexDigit),
+               !parts[1].isEmpty, parts[1].allSatisfy(\.isNumber) {
+                return true
+            }
+        }
+        return false
+    }
 
     /// The reasons the chain is not trusted for `host`; empty when it is.
     func reasons(leaf: OpaquePointer, chain: OpaquePointer?, host: String) -> [String] {

@@ -20,6 +20,7 @@ struct Swiftgate: AsyncParsableCommand {
     /// ArgumentParser's own main, after the process is hardened: SIGPIPE ignored (a closed pipe is an error the
     /// outputs handle, never a death without teardown) and core dumps off (issue 13, items 3 and 14).
     static func main() async {
+        MemoryTuning.apply()
         if let problem = ProcessHardening.apply() { StandardStreams.err("swiftgate: warning: \(problem)\n") }
         do {
             var command = try parseAsRoot()

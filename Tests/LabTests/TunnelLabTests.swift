@@ -35,6 +35,11 @@ final class TunnelLabTests: LabTestCase {
         XCTAssertEqual(tunnel["routes"] as? [String], ["198.19.0.0/24"])
         let mtu = try XCTUnwrap(tunnel["mtu"] as? Int)
         XCTAssertEqual(event("channel", in: session.stdoutSoFar)?["protocol"] as? String, "TLSv1.3")
+        // ocserv keeps the login's connection alive, so CONNECT goes on it: one TLS handshake, one certificate
+        // judged (issue 12, item 4; openconnect does the same).
+        let certificates = CommandResult(exitCode: 0, stdout: session.stdoutSoFar, stderr: "").events
+            .filter { $0["event"] as? String == "certificate" }
+        XCTAssertEqual(certificates.count, 1, "login and CONNECT on one TLS connection: \(certificates)")
 
         let link = try client(lab, "ip", "-o", "link", "show", "dev", interface)
         XCTAssertTrue(link.stdout.contains("mtu \(mtu) "), link.stdout)

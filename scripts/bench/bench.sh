@@ -30,6 +30,8 @@ clients="swiftgate,openconnect"
 baseline=1
 build=auto
 bin=${SWIFTGATE_BIN:-}
+before_bin=""
+chart_dir=""   # default: docs/ in the repo (set after parsing)
 out_dir=${BENCH_OUT:-$repo/bench-results}
 swift=${SWIFT:-swift}
 
@@ -42,6 +44,8 @@ usage: scripts/bench/bench.sh [options]          (as root; or: sudo make bench)
   --wait-idle S       first wait up to S seconds for the machine to be idle (<20% busy over 2 s)
   --clients LIST      comma-separated, in order (default swiftgate,openconnect)
   --bin PATH          Swiftgate binary to measure (env SWIFTGATE_BIN); implies --no-build
+  --before-bin PATH   also measure this older Swiftgate binary, as client "swiftgate-before" (before/after)
+  --chart-dir DIR     where the chart PNG goes (default docs/; "none" draws none)
   --no-build          do not (re)build .build/release/swiftgate even if sources are newer
   --no-baseline       skip the direct veth run (no VPN) that shows the machine's ceiling
   --out DIR           results directory (default bench-results/ in the repo; env BENCH_OUT)
@@ -64,6 +68,8 @@ while (($#)); do
 	--clients) clients=${2:?--clients needs a value}; shift 2 ;;
 	--bin) bin=${2:?--bin needs a value}; build=no; shift 2 ;;
 	--no-build) build=no; shift ;;
+	--before-bin) before_bin=${2:?--before-bin needs a path}; shift 2 ;;
+	--chart-dir) chart_dir=${2:?--chart-dir needs a directory}; shift 2 ;;
 	--no-baseline) baseline=0; shift ;;
 	--transport) transport=${2:?--transport needs tls or dtls}; shift 2 ;;
 	--out) out_dir=${2:?--out needs a value}; shift 2 ;;
@@ -78,9 +84,15 @@ dtls_flag=()
 [[ $transport == dtls ]] || dtls_flag=(--no-dtls)
 [[ $wait_idle =~ ^[0-9]+$ ]] || die "--wait-idle: a whole number of seconds, not '$wait_idle'"
 IFS=, read -r -a client_list <<<"$clients"
+if [[ -n $before_bin ]]; then
+	[[ -x $before_bin ]] || die "--before-bin: no executable at $before_bin"
+	[[ ,$clients, == *,swiftgate-before,* ]] || client_list=(swiftgate-before "${client_list[@]}")
+fi
 for c in "${client_list[@]}"; do
-	[[ $c == swiftgate || $c == openconnect ]] || die "--clients: unknown client '$c' (swiftgate, openconnect)"
+	[[ $c == swiftgate || $c == openconnect || $c == swiftgate-before ]] ||
+		die "--clients: unknown client '$c' (swiftgate, openconnect; swiftgate-before with --before-bin)"
 done
+[[ -n $chart_dir ]] || chart_dir="$repo/docs"
 [[ -n $bin ]] && build=no
 [[ -n $bin ]] || bin="$repo/.build/release/swiftgate"
 
@@ -185,6 +197,11 @@ if ! command -v jq >/dev/null 2>&1; then
 	log "installing jq (results are written with it)"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq
+fi
+if [[ $chart_dir != none ]] && ! command -v gnuplot >/dev/null 2>&1; then
+	log "installing gnuplot-nox (the chart is drawn with it)"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox
 fi
 
 needs_build() {
@@ -370,9 +387,11 @@ clk_tck=$(getconf CLK_TCK)
 launch_client() { # CLIENT LOG_PREFIX -> sets client_pid, client_signal; stdout/stderr go to LOG_PREFIX.out/.err
 	local c=$1 logs=$2
 	case $c in
-	swiftgate)
+	swiftgate | swiftgate-before)
 		client_signal=TERM
-		ip netns exec "$CLIENT_NS" "$bin" connect "$URL" --cafile "$CA_FILE" --user "$VPN_USER" --group "$GROUP" \
+		local b=$bin
+		[[ $c == swiftgate ]] || b=$before_bin
+		ip netns exec "$CLIENT_NS" "$b" connect "$URL" --cafile "$CA_FILE" --user "$VPN_USER" --group "$GROUP" \
 			--passwd-on-stdin --non-interactive "${dtls_flag[@]}" --events json --script "$VPNC_SCRIPT" \
 			<"$pass_file" >"$logs.out" 2>"$logs.err" &
 		;;
@@ -390,7 +409,7 @@ launch_client() { # CLIENT LOG_PREFIX -> sets client_pid, client_signal; stdout/
 # (seen here), so readiness also waits for tun_ready; Swiftgate emits `connected` after the script.
 client_signalled_ready() { # CLIENT LOG_PREFIX
 	case $1 in
-	swiftgate)
+	swiftgate | swiftgate-before)
 		grep -Eq '"event" *: *"connected"' "$2.out" || return 1
 		[[ $transport == tls ]] || grep -Eq '"channel" *: *"dtls" *, *"state" *: *"up"' "$2.out"
 		;;
@@ -408,6 +427,7 @@ run_client() { # CLIENT ROUND
 	local stop_ms="" clean_stop=false exit_code="" stopped version deadline phases=null exited_itself=false
 	case $c in
 	swiftgate) version="swiftgate $(basename "$(dirname "$bin")") build of $(date -u -r "$bin" +%Y-%m-%dT%H:%M:%SZ)" ;;
+	swiftgate-before) version="swiftgate-before $before_bin, built $(date -u -r "$before_bin" +%Y-%m-%dT%H:%M:%SZ)" ;;
 	openconnect) version=$(openconnect --version 2>&1 | head -n1) ;;
 	esac
 	busy=$(cpu_busy_pct 1)
@@ -448,6 +468,9 @@ run_client() { # CLIENT ROUND
 	fi
 	if pid_running "$client_pid"; then
 		rss=$(vm_hwm_kb "$client_pid")
+		# Where the memory is (docs/PERFORMANCE.md, "Memory"): the mappings at the end of the run.
+		cat "/proc/$client_pid/smaps" >"$logs.smaps" 2>/dev/null || true
+		grep -E '^(VmHWM|VmRSS|RssAnon|RssFile|Threads)' "/proc/$client_pid/status" >"$logs.status" 2>/dev/null || true
 		log "$c: stopping (SIG$client_signal)"
 		stopped=$(now_ms)
 		if stop_pid "$client_pid" "$client_signal" "$STOP_TIMEOUT_MS"; then clean_stop=true; fi
@@ -465,7 +488,7 @@ run_client() { # CLIENT ROUND
 		tail_file "$logs.err"
 		tail_file "$logs.out"
 	}
-	if [[ $c == swiftgate && -n $connect_ms ]]; then phases=$(swiftgate_phases "$t0" "$t_ready" "$logs.out"); fi
+	if [[ $c == swiftgate* && -n $connect_ms ]]; then phases=$(swiftgate_phases "$t0" "$t_ready" "$logs.out"); fi
 	# The next client starts from a gateway with no session of this user.
 	deadline=$(($(now_ms) + 10000))
 	while [[ -n $(session_field ID) ]] && (($(now_ms) < deadline)); do sleep 0.1; done
@@ -592,5 +615,11 @@ jq -r --arg mode tsv -f "$here/report.jq" "$results_json" |
 if ((rounds > 1)); then echo "(medians over $rounds rounds; ranges and every run in the .md)"; fi
 echo
 log "results: ${results_json#"$repo"/} and ${results_md#"$repo"/} (raw: ${run_dir#"$repo"/}/)"
+
+if [[ $chart_dir != none ]]; then
+	# Named by transport, so a DTLS run and a TLS run each keep their chart (docs/PERFORMANCE.md shows both).
+	mkdir -p "$chart_dir"
+	"$here/chart.sh" "$results_json" "$chart_dir/performance-$transport.png" || log "no chart drawn (see above)"
+fi
 
 jq -e '[.results[] | .ok] | all' "$results_json" >/dev/null || { log "some runs failed (see above)"; exit 1; }

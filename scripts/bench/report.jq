@@ -67,11 +67,11 @@ def md:
 			"Where Swiftgate's connect time goes (ms, from its JSON event timestamps; `seen` = from its `connected` "
 			+ "event until this script saw the tunnel usable):",
 			"",
-			row(["round", "start to first event", "TLS handshake", "group + login forms", "CONNECT (new TLS connection)",
+			row(["round", "client", "start to first event", "TLS handshake", "group + login forms", "CONNECT",
 				"tun + vpnc-script", "seen", "total"]),
-			row(["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+			row(["---:", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
 			(.results[] | select(.connect_phases_ms != null) | .connect_phases_ms as $p
-				| row([(.round | tostring), ($p.start_to_first_event | f(0)), ($p.tls_handshake | f(0)),
+				| row([(.round | tostring), .client, ($p.start_to_first_event | f(0)), ($p.tls_handshake | f(0)),
 					($p.forms | f(0)), ($p.cstp_connect | f(0)), ($p.tun_and_script | f(0)), ($p.seen_ready | f(0)),
 					(.connect_ms | f(0))])),
 			""
