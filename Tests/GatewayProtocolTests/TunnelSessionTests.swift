@@ -198,6 +198,17 @@ final class TunnelSessionTests: XCTestCase {
         XCTAssertEqual(s.takeActions(), [.dtlsChanged(.connecting(attempt: 1)), .startDTLS])
     }
 
+    func testAPacketDTLSCannotWriteIsCountedOverTLSAndDTLSStaysUp() {
+        var s = session()
+        _ = bringUp(&s)
+        XCTAssertEqual(s.routeTunPacket(length: 100, now: 1), .dtls)
+        s.dtlsSendFailed(length: 100, now: 1)
+        XCTAssertEqual(s.dtlsTraffic.packetsOut, 0)
+        XCTAssertEqual(s.tls.packetsOut, 1)
+        XCTAssertEqual(s.tls.bytesOut, 100)
+        XCTAssertTrue(s.isDTLSUp, "only DPD decides DTLS is dead")
+    }
+
     func testDTLSClosedByTheGatewayRetries() {
         var s = session()
         _ = bringUp(&s)

@@ -46,8 +46,11 @@ public struct TunnelSession: ~Copyable {
 
     /// The actions decided so far, in order; the loop performs all of them before feeding more.
     public mutating func takeActions() -> [TunnelAction] {
-        defer { actions.removeAll(keepingCapacity: true) }
-        return actions
+        // Nothing to hand over is the common case in the loop: no copy, no allocation.
+        guard !actions.isEmpty else { return [] }
+        let taken = actions
+        actions = []
+        return taken
     }
 
     /// The next moment `tick` may have something to do.
@@ -115,19 +118,39 @@ public struct TunnelSession: ~Copyable {
     /// their order per channel; at the switch the gateway may see a later packet over DTLS before an earlier
     /// one still in the TLS stream, which IP allows (as openconnect, which switches the same way).
     public mutating func packetFromTun(_ packet: [UInt8], now: Double) {
-        guard !hasEnded else { return }
+        switch routeTunPacket(length: packet.count, now: now) {
+        case .dtls?: actions.append(.sendDTLS([CSTPPacketType.data.rawValue] + packet))
+        case .tls?: actions.append(.sendTLS(CSTPFraming.frame(.data, payload: packet)))
+        case nil: break
+        }
+    }
+
+    /// `packetFromTun` without a copy: decides the channel and counts the packet; the loop frames it in place
+    /// and sends it. Nil once the session has ended.
+    public mutating func routeTunPacket(length: Int, now: Double) -> TunnelChannel? {
+        guard !hasEnded else { return nil }
         if case .up(var policy) = dtls {
             policy.sent(now: now)
             dtls = .up(policy)
             dtlsTraffic.packetsOut += 1
-            dtlsTraffic.bytesOut += packet.count
-            actions.append(.sendDTLS([CSTPPacketType.data.rawValue] + packet))
-            return
+            dtlsTraffic.bytesOut += length
+            return .dtls
         }
         tls.packetsOut += 1
-        tls.bytesOut += packet.count
+        tls.bytesOut += length
         tlsPolicy.sent(now: now)
-        actions.append(.sendTLS(CSTPFraming.frame(.data, payload: packet)))
+        return .tls
+    }
+
+    /// A packet routed to DTLS could not be written (a local firewall, a socket error): the loop sends it over
+    /// TLS instead, and DTLS stays up until its DPD says otherwise, as before the core existed.
+    public mutating func dtlsSendFailed(length: Int, now: Double) {
+        guard !hasEnded else { return }
+        dtlsTraffic.packetsOut -= 1
+        dtlsTraffic.bytesOut -= length
+        tls.packetsOut += 1
+        tls.bytesOut += length
+        tlsPolicy.sent(now: now)
     }
 
     /// The DTLS handshake finished; the channel carries `dataMTU` bytes per packet.
