@@ -383,7 +383,9 @@ extension ConnectionEngine {
             interface: tun.name, address: configuration.ipv4Address, netmask: configuration.ipv4Netmask,
             ipv6Address: configuration.ipv6Address, mtu: link.tunMTU, routes: configuration.splitInclude.map(\.description),
             excludedRoutes: configuration.splitExclude.map(\.description), dns: configuration.dns,
-            domain: configuration.defaultDomain, banner: configuration.banner)))
+            domain: configuration.defaultDomain, banner: configuration.banner,
+            dpd: configuration.dpd.flatMap { $0 > 0 ? $0 : nil }, keepalive: configuration.keepalive.flatMap { $0 > 0 ? $0 : nil },
+            cstpMTU: link.cstpMTU, dtlsMode: link.dtls?.modeName)))
         emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
                                   cipher: link.client.cipher)))
     }

@@ -18,7 +18,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.keepalive, 20)
         XCTAssertEqual(state.cstpMTU, 1406)
         XCTAssertEqual(state.dtlsMode, "psk")
-        XCTAssertEqual(state.certificate?.decision, "valid")
+        XCTAssertEqual(state.certificate?.decision, .valid)
         XCTAssertEqual(state.tunnel?.interface, "tun0")
     }
 
@@ -146,7 +146,7 @@ final class AppStateTests: XCTestCase {
 
     func testRefusedCertificateIsLogged() {
         var state = AppState()
-        state.apply(.certificate(Fixtures.report, trusted: false, decision: "refused"), at: 1)
+        state.apply(.certificate(Fixtures.report, trusted: false, decision: .refused), at: 1)
         XCTAssertEqual(state.certificate?.trusted, false)
         XCTAssertEqual(state.log.last?.level, .error)
     }
