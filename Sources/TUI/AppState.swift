@@ -144,6 +144,8 @@ public struct AppState: Sendable, Equatable {
         case let .stats(stats):
             applyStats(stats, at: time)
         case let .reconfigured(mtu, reason):
+            // An unchanged MTU is no reconfiguration the person needs to see (issue 12, item 6).
+            guard tunnel?.mtu != mtu else { break }
             tunnel?.mtu = mtu
             reconfiguration = Reconfiguration(mtu: mtu, reason: reason, at: time)
             append(LogLine(time: time, text: "reconfigured: MTU \(mtu) (\(reason))", level: .warning))

@@ -115,6 +115,15 @@ final class AppStateTests: XCTestCase {
         XCTAssertFalse(state.isReconfiguring(now: 53.5))
     }
 
+    func testAnUnchangedMTUIsNotShownAsReconfiguring() {
+        var state = Fixtures.state(Fixtures.connecting)
+        let mtu = state.tunnel?.mtu ?? 0
+        let lines = state.log.count
+        state.apply(.reconfigured(mtu: mtu, reason: "DTLS up"), at: 50)
+        XCTAssertFalse(state.isReconfiguring(now: 51))
+        XCTAssertEqual(state.log.count, lines)
+    }
+
     func testReconnectKeepsTheSessionAndSaysWhatChanged() {
         var state = Fixtures.state(Fixtures.connected)
         state.apply(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: 1, nextInSeconds: 4,
