@@ -82,10 +82,10 @@ extension ConnectionEngine {
             // Explicit pins replace the trust store (openconnect's --servercert implies --no-system-trust).
             guard options.serverPins.contains(where: report.matches(pin:)) else {
                 close()
-                emit(.certificate(report, trusted: false, decision: "refused"))
+                emit(.certificate(report, trusted: false, decision: .refused))
                 throw .certificateUntrusted(report, why: "it does not match the pin given with --servercert")
             }
-            emit(.certificate(report, trusted: report.isValid, decision: "pinned"))
+            emit(.certificate(report, trusted: report.isValid, decision: .pinned))
             return
         }
         // One spelling per gateway (issue 13, item 10): `VPN.example.com.` shares the pins of `vpn.example.com`.
@@ -96,7 +96,7 @@ extension ConnectionEngine {
         } catch {
             // Fail closed: without the pins, a valid certificate could pass where a pin should refuse it.
             close()
-            emit(.certificate(report, trusted: false, decision: "refused"))
+            emit(.certificate(report, trusted: false, decision: .refused))
             throw .certificateUntrusted(report, why: "the pins saved for \(hostPort) cannot be read (\(error)); "
                                         + "refusing rather than deciding without them. Fix or move the database "
                                         + "(swiftgate trust list), or connect with --servercert")
@@ -105,23 +105,23 @@ extension ConnectionEngine {
         case .storedPin(let match):
             if report.isValid {
                 if match.warning { updateStore { try $0.clearTrustWarning(hostPort: hostPort, pin: match.pin) } }
-                emit(.certificate(report, trusted: true, decision: "valid"))
+                emit(.certificate(report, trusted: true, decision: .valid))
             } else {
                 // Accepted before despite its errors: keep saying so until it validates (DESIGN.md §6).
-                emit(.certificate(report, trusted: false, decision: "stored-pin"))
+                emit(.certificate(report, trusted: false, decision: .storedPin))
             }
             return
         case .valid:
-            emit(.certificate(report, trusted: true, decision: "valid"))
+            emit(.certificate(report, trusted: true, decision: .valid))
             return
         case .warningsResolved(let old):
             updateStore { try $0.forgetTrust(hostPort: hostPort) }
-            emit(.certificate(report, trusted: true, decision: "warning-cleared"))
+            emit(.certificate(report, trusted: true, decision: .warningCleared))
             emit(.log("the certificate of \(hostPort) validates now: the \(old.count) pin(s) accepted despite errors "
                       + "are forgotten and it no longer warns (was: \(old.map(\.pin).joined(separator: ", ")))"))
             return
         case .acceptedEarlier:
-            emit(.certificate(report, trusted: report.isValid, decision: "accepted-earlier"))
+            emit(.certificate(report, trusted: report.isValid, decision: .acceptedEarlier))
             return
         case .ask:
             break
@@ -137,7 +137,7 @@ extension ConnectionEngine {
         switch decision {
         case .cancel:
             close()
-            emit(.certificate(report, trusted: false, decision: "refused"))
+            emit(.certificate(report, trusted: false, decision: .refused))
             if !stored.isEmpty {
                 throw .certificateUntrusted(report, why: "it is not the certificate pinned for \(hostPort) "
                                             + "(pinned: \(stored.map(\.pin).joined(separator: ", ")))")
@@ -147,11 +147,11 @@ extension ConnectionEngine {
             acceptedPins.insert(report.pin)
             // A gateway trusted only for now may not leave anything behind (issue 13, item 1).
             acceptedOnce = true
-            emit(.certificate(report, trusted: report.isValid, decision: "once"))
+            emit(.certificate(report, trusted: report.isValid, decision: .once))
         case .always:
             acceptedPins.insert(report.pin)
             updateStore { try $0.storeTrust(StoredPin(report), hostPort: hostPort) }
-            emit(.certificate(report, trusted: report.isValid, decision: "always"))
+            emit(.certificate(report, trusted: report.isValid, decision: .always))
         }
     }
 

@@ -80,8 +80,10 @@ extension ConnectionEngine {
         var remainder: [UInt8]
         var dtls: DTLSSetup?
         var cstpMTU: Int
+        /// The tun's MTU over the session: the DTLS MTU while DTLS is expected, X-CSTP-MTU once it gives up.
+        var mtu: TunnelMTUPolicy
         /// The tun MTU while DTLS is expected (the DTLS MTU), or the CSTP MTU without DTLS.
-        var tunMTU: Int
+        var tunMTU: Int { mtu.initial }
         var baseMTU: Int
     }
 
@@ -269,9 +271,11 @@ extension ConnectionEngine {
         let baseMTU = configuration.baseMTU ?? mtus.base
         let linkMTU = baseMTU - (client.isIPv6 ? 40 : 20) - 8
         let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU, offered: settings.dtlsMode) : nil
-        let tunMTU = dtls == nil ? cstpMTU : min(cstpMTU, configuration.dtls.mtu ?? linkMTU - 82)
+        // X-DTLS-MTU, raised to X-CSTP-MTU if that is larger, as openconnect's cstp.c (issue 12, item 6).
+        let mtu = TunnelMTUPolicy(cstpMTU: cstpMTU, dtlsOffered: dtls != nil, xDTLSMTU: configuration.dtls.mtu,
+                                  worstCaseDTLSMTU: linkMTU - 82)
         return CSTPLink(client: client, configuration: configuration, remainder: exchange.remainder, dtls: dtls,
-                        cstpMTU: cstpMTU, tunMTU: tunMTU, baseMTU: baseMTU)
+                        cstpMTU: cstpMTU, mtu: mtu, baseMTU: baseMTU)
     }
 
     private func runDataPlane(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) async -> DataPlane.EndReason {
@@ -284,7 +288,7 @@ extension ConnectionEngine {
         let plane = DataPlane(
             tls: link.client, tun: tun, initialBytes: link.remainder, dpd: configuration.dpd,
             keepalive: configuration.keepalive, statsInterval: settings.statsIntervalSeconds,
-            dtls: link.dtls, cstpMTU: link.cstpMTU, tunMTU: knownTunMTU ?? link.tunMTU, rekeyAfter: rekey,
+            dtls: link.dtls, mtu: link.mtu, tunMTU: knownTunMTU ?? link.tunMTU, rekeyAfter: rekey,
             onStats: { tls, dtls in
                 events.yield(.stats(TrafficStats(channel: .tls, bytesIn: tls.bytesIn, bytesOut: tls.bytesOut,
                                                  packetsIn: tls.packetsIn, packetsOut: tls.packetsOut)))
@@ -411,7 +415,9 @@ extension ConnectionEngine {
             excludedRoutes: configuration.splitExclude.map(\.description), dns: configuration.dns,
             domain: configuration.defaultDomain, banner: configuration.banner,
             userIncluded: networkOverrides.include, userExcluded: networkOverrides.exclude,
-            userDNSDomains: networkOverrides.dnsDomains)))
+            userDNSDomains: networkOverrides.dnsDomains,
+            dpd: configuration.dpd.flatMap { $0 > 0 ? $0 : nil }, keepalive: configuration.keepalive.flatMap { $0 > 0 ? $0 : nil },
+            cstpMTU: link.cstpMTU, dtlsMode: link.dtls?.modeName)))
         emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
                                   cipher: link.client.cipher)))
     }

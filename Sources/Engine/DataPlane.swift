@@ -2,19 +2,21 @@ import GatewayProtocol
 import Glibc
 import SecureChannel
 
-/// Moves packets between the tun device and the CSTP channel on its own thread, never through the actor
-/// (DESIGN.md §2). One loop, sequential stages:
+/// Moves packets between the tun device and the tunnel's channels on its own thread, never through the actor
+/// (DESIGN.md §2). A thin loop (issue 12, item 2): every decision is `TunnelSession`'s; the loop polls, feeds
+/// it what arrived and the time, and performs the actions it returns, in order:
 ///
-///   1. poll: wake pipe (stop requests), TLS socket, tun (only while nothing waits to be written)
-///   2. TLS → `CSTPDecoder` (one buffer, allocated once) → DATA written to the tun; DPD answered;
-///      DISCONNECT / TERMINATE end the session
-///   3. tun → 8-byte CSTP header written in front of the packet, in place → one TLS record per packet
-///   4. timers: DPD and keepalive from `KeepalivePolicy`; statistics every few seconds
+///   1. poll: wake pipe (stop requests), TLS, tun (only while nothing waits to be written), DTLS, rtnetlink
+///   2. TLS bytes → the session's decoder, read in place; DTLS datagrams → the session
+///   3. tun → the session routes each packet; the loop frames it in place (8-byte CSTP header or the DTLS type
+///      byte) and sends it
+///   4. the session's timers (DPD, keepalive, rekey, DTLS attempts); statistics every few seconds
 ///   5. rtnetlink: the outer connection's address removed, or a default route changed outside the tun, ends
 ///      the loop; the engine reconnects
 ///
-/// A write the socket cannot take yet stays queued and the tun is not read until it is gone (back-pressure
-/// instead of an unbounded queue).
+/// A TLS write the socket cannot take yet stays queued and the tun is not read until it is gone (back-pressure
+/// instead of an unbounded queue). The tun, the TLS channel and DTLS are small protocols (`PacketDevice`,
+/// `StreamLink`, `DatagramDialer`) so tests run this loop over socket pairs.
 final class DataPlane: @unchecked Sendable {
     struct Stats: Sendable, Equatable {
         var bytesIn = 0, bytesOut = 0, packetsIn = 0, packetsOut = 0
@@ -71,30 +73,16 @@ final class DataPlane: @unchecked Sendable {
         case reconnect = 3
     }
 
-    private enum Outgoing {
-        case control([UInt8])
-        case dpdResponse([UInt8])
-        case data(Int)
-    }
-
-    /// One line per kind of odd frame, throttled (issue 13, item 7).
-    private var unknownFrames = LogThrottle()
-    private var compressedFrames = LogThrottle()
-
-    private let tls: TLSClient
-    private let tun: TunDevice
+    private let stream: any StreamLink
+    private let tun: any PacketDevice
     private let initialBytes: [UInt8]
-    private let dpd: Int?
-    private let keepalive: Int?
+    private let configuration: TunnelSessionConfiguration
     private let statsInterval: Double
-    private let dtlsSetup: DTLSSetup?
-    /// The gateway's X-CSTP-MTU: the tun's MTU whenever data runs over TLS.
-    private let cstpMTU: Int
+    private let dialer: (any DatagramDialer)?
+    private let watchNetwork: Bool
     private var tunMTU: Int
     /// The tun's MTU when the loop ended (read after `run` returns).
     var currentTunMTU: Int { tunMTU }
-    /// Seconds from start until a new tunnel is due (X-CSTP-Rekey-Time), if the gateway asks for rekeys.
-    private let rekeyAfter: Double?
     private let onStats: @Sendable (Stats, Stats?) -> Void
     private let onChannel: @Sendable (ChannelInfo) -> Void
     private let onReconfigured: @Sendable (Int, String) -> Void
@@ -102,20 +90,31 @@ final class DataPlane: @unchecked Sendable {
     private let wakeRead: Int32
     private let wakeWrite: Int32
 
-    init(tls: TLSClient, tun: TunDevice, initialBytes: [UInt8], dpd: Int?, keepalive: Int?, statsInterval: Double = 5,
-         dtls: DTLSSetup?, cstpMTU: Int, tunMTU: Int, rekeyAfter: Double?,
+    convenience init(tls: TLSClient, tun: TunDevice, initialBytes: [UInt8], dpd: Int?, keepalive: Int?, statsInterval: Double = 5,
+                     dtls: DTLSSetup?, mtu: TunnelMTUPolicy, tunMTU: Int, rekeyAfter: Double?,
+                     onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
+                     onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
+        let configuration = TunnelSessionConfiguration(
+            dpd: dpd, keepalive: keepalive, dtlsDPD: dtls?.dpd, dtlsKeepalive: dtls?.keepalive, mtu: mtu,
+            dtls: dtls != nil, dtlsAttemptSeconds: dtls?.attemptSeconds ?? 3, rekeyAfter: rekeyAfter, tunMTU: tunMTU)
+        self.init(stream: tls, tun: tun, initialBytes: initialBytes, configuration: configuration,
+                  statsInterval: statsInterval, dialer: dtls, watchNetwork: true, onStats: onStats,
+                  onChannel: onChannel, onReconfigured: onReconfigured, onLog: onLog)
+    }
+
+    /// `watchNetwork`: end the loop when rtnetlink says the outer connection's address or route went away.
+    init(stream: any StreamLink, tun: any PacketDevice, initialBytes: [UInt8], configuration: TunnelSessionConfiguration,
+         statsInterval: Double, dialer: (any DatagramDialer)?, watchNetwork: Bool,
          onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
          onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
-        self.tls = tls
+        self.stream = stream
         self.tun = tun
         self.initialBytes = initialBytes
-        self.dpd = dpd
-        self.keepalive = keepalive
+        self.configuration = configuration
         self.statsInterval = statsInterval
-        self.dtlsSetup = dtls
-        self.cstpMTU = cstpMTU
-        self.tunMTU = tunMTU
-        self.rekeyAfter = rekeyAfter
+        self.dialer = dialer
+        self.watchNetwork = watchNetwork
+        self.tunMTU = configuration.tunMTU ?? configuration.mtu.initial
         self.onStats = onStats
         self.onChannel = onChannel
         self.onReconfigured = onReconfigured
@@ -156,72 +155,73 @@ final class DataPlane: @unchecked Sendable {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    private func report(_ session: borrowing TunnelSession) {
+        func stats(_ traffic: TunnelTraffic) -> Stats {
+            Stats(bytesIn: traffic.bytesIn, bytesOut: traffic.bytesOut, packetsIn: traffic.packetsIn, packetsOut: traffic.packetsOut)
+        }
+        onStats(stats(session.tls), dialer == nil ? nil : stats(session.dtlsTraffic))
+    }
+
     private func loop() -> EndReason {
-        tls.enterDataMode()
-        var decoder = CSTPDecoder()
-        decoder.append(initialBytes)
+        stream.enterDataMode()
+        var session = TunnelSession(configuration, now: Self.now())
         // One packet buffer: the CSTP header goes in its first 8 bytes, the tun packet after it.
         let packet = UnsafeMutableRawBufferPointer.allocate(byteCount: CSTPFraming.headerLength + 65536, alignment: 16)
         defer { packet.deallocate() }
-        var queue: [Outgoing] = []
-        var stats = Stats()
-        var policy = KeepalivePolicy(dpd: dpd, keepalive: keepalive, now: Self.now())
+        let datagram = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536 + 1, alignment: 16)
+        defer { datagram.deallocate() }
+        var queue: [[UInt8]] = []
         var nextStats = Self.now() + statsInterval
-        let rekeyAt = rekeyAfter.map { Self.now() + $0 }
-        let channelEvents = onChannel
-        let link = dtlsSetup.map { DTLSLink(setup: $0, now: Self.now(), onChannel: { channelEvents($0) }) }
+        let link = dialer.map { DTLSLink(dialer: $0) }
         defer { link?.close() }
-        let dtlsBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536 + 1, alignment: 16)
-        defer { dtlsBuffer.deallocate() }
-        func report() { onStats(stats, link?.stats) }
-        let network = NetworkChangeMonitor(watchingLocalAddressOf: tls.descriptor, tun: tun.name)
+        let network = watchNetwork ? NetworkChangeMonitor(watchingLocalAddressOf: stream.descriptor, tun: tun.name) : nil
 
-        if let end = drainFrames(&decoder, &queue, &stats, &policy) { return end }
+        session.receivedTLS(initialBytes, now: Self.now())
+        if let end = perform(&session, &queue, link) { report(session); return end }
 
         while true {
-            if let failure = flush(&queue, packet: packet, policy: &policy) { return failure }
+            if let failure = flush(&queue) { report(session); return failure }
+            if queue.isEmpty { session.tlsQueueDrained() }
             let blocked = !queue.isEmpty
             var fds = [
                 pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: tls.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(fd: stream.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
                 pollfd(fd: tun.descriptor, events: blocked ? 0 : Int16(POLLIN), revents: 0),
                 pollfd(fd: link?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: network?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
             ]
             let now = Self.now()
             var deadline = nextStats
-            if let next = policy.nextDeadline() { deadline = min(deadline, next) }
+            if let next = session.nextDeadline() { deadline = min(deadline, next) }
             if let next = link?.nextDeadline() { deadline = min(deadline, next) }
-            if let rekeyAt { deadline = min(deadline, rekeyAt) }
-            let timeout = tls.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
+            let timeout = stream.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
             let ready = poll(&fds, 5, timeout)
-            if ready < 0 && errno != EINTR { return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
+            if ready < 0 && errno != EINTR { report(session); return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
 
             if fds[0].revents & Int16(POLLIN) != 0 {
                 var mode: UInt8 = 0
                 _ = read(wakeRead, &mode, 1)
-                if mode == StopMode.hangup.rawValue { report(); return .hangup }
-                if mode == StopMode.reconnect.rawValue { report(); return .reconnectRequested }
-                queue.append(.control(CSTPFraming.disconnect()))
-                sendBeforeClosing(&queue, packet: packet, policy: &policy)
-                report()
-                return .userDisconnect
+                if mode == StopMode.hangup.rawValue { report(session); return .hangup }
+                if mode == StopMode.reconnect.rawValue { report(session); return .reconnectRequested }
+                session.disconnect()
+                let end = perform(&session, &queue, link) ?? .userDisconnect
+                report(session)
+                return end
             }
 
-            if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || tls.pendingPlaintext > 0 {
+            if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || stream.pendingPlaintext > 0 {
                 // Bounded per wake-up so the tun side is not starved by a fast download.
                 for _ in 0..<64 {
-                    let space = decoder.writableSpace()
-                    let result = tls.read(into: space)
+                    let result = stream.read(into: session.tlsReadSpace())
                     switch result {
                     case .done(let count):
-                        decoder.commit(count)
-                        if let end = drainFrames(&decoder, &queue, &stats, &policy) { report(); return end }
+                        session.committedTLS(count, now: Self.now())
+                        if let end = perform(&session, &queue, link) { report(session); return end }
                         continue
                     case .wantRead, .wantWrite:
                         break
                     case .closed, .failed:
-                        report()
+                        report(session)
                         return Self.ending(result)
                     }
                     break
@@ -229,79 +229,141 @@ final class DataPlane: @unchecked Sendable {
             }
 
             if fds[4].revents & Int16(POLLIN) != 0, let change = network?.drain() {
-                report()
+                report(session)
                 return .networkChanged(change)
             }
 
             if let link {
-                var ended: EndReason?
-                let transition = link.service(now: Self.now(), readable: fds[3].revents & Int16(POLLIN) != 0, packet: { type, payload in
-                    switch CSTPPacketType(rawValue: type) {
-                    case .data?: _ = write(tun.descriptor, payload.baseAddress, payload.count)
-                    case .disconnect?: ended = .serverDisconnect("over DTLS")
-                    case .terminate?: ended = .serverTerminate
-                    default: break
+                let readable = fds[3].revents & Int16(POLLIN) != 0
+                if link.isHandshaking {
+                    switch link.serviceHandshake(now: Self.now(), readable: readable) {
+                    case .up(let dataMTU)?: session.dtlsUp(dataMTU: dataMTU, now: Self.now())
+                    case .failed(let reason)?: session.dtlsFailed(reason, now: Self.now())
+                    case nil: break
                     }
-                }, buffer: dtlsBuffer)
-                if let ended { report(); return ended }
-                switch transition {
-                case .up(_, _, let mtu)?:
-                    // Never above X-CSTP-MTU: the gateway's own limit (protocol.md §3.3, §4.3).
-                    setTunMTU(min(mtu, cstpMTU), reason: "DTLS up: the data MTU over DTLS is \(mtu)")
-                case .gaveUp?:
-                    setTunMTU(cstpMTU, reason: "DTLS unavailable: data over TLS with the gateway's X-CSTP-MTU")
-                case .down?, nil:
-                    break
+                } else if link.isUp && readable {
+                    for _ in 0..<64 {
+                        let result = link.read(into: datagram)
+                        switch result {
+                        case .done(let count):
+                            session.receivedDatagram(Array(datagram[0..<count]), now: Self.now())
+                            if let end = perform(&session, &queue, link) { report(session); return end }
+                            continue
+                        case .wantRead, .wantWrite:
+                            break
+                        case .closed:
+                            session.dtlsClosed("the gateway closed DTLS", now: Self.now())
+                        case .failed(let reason):
+                            session.dtlsClosed(reason, now: Self.now())
+                        }
+                        break
+                    }
                 }
+                if let end = perform(&session, &queue, link) { report(session); return end }
             }
 
             if queue.isEmpty && fds[2].revents & Int16(POLLIN) != 0 {
                 let payloadSpace = UnsafeMutableRawBufferPointer(rebasing: packet[CSTPFraming.headerLength...])
                 for _ in 0..<64 {
-                    let count = read(tun.descriptor, payloadSpace.baseAddress, payloadSpace.count)
+                    let count = tun.readPacket(into: payloadSpace)
                     if count <= 0 { break }
-                    if let link, link.isUp {
+                    switch session.routeTunPacket(length: count, now: Self.now()) {
+                    case .dtls?:
                         // DTLS framing: one type byte in front of the packet, in place (protocol.md §3.5).
                         packet[CSTPFraming.headerLength - 1] = CSTPPacketType.data.rawValue
                         let frame = UnsafeRawBufferPointer(rebasing: packet[(CSTPFraming.headerLength - 1)..<(CSTPFraming.headerLength + count)])
-                        if link.sendData(frame, now: Self.now()) { continue }
-                    }
-                    CSTPFraming.writeHeader(into: packet, at: 0, type: .data, length: count)
-                    let frameLength = CSTPFraming.headerLength + count
-                    stats.packetsOut += 1
-                    stats.bytesOut += count
-                    let result = tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<frameLength]))
-                    switch result {
-                    case .done:
-                        policy.sent(now: Self.now())
-                        continue
-                    case .wantWrite, .wantRead:
-                        queue.append(.data(frameLength))
-                    case .closed, .failed:
-                        report()
-                        return Self.ending(result)
+                        // A write DTLS refuses (a firewall's EPERM) sends this packet over TLS; DTLS stays up
+                        // until its DPD finds it silent.
+                        guard link?.send(frame) != nil else { continue }
+                        session.dtlsSendFailed(length: count, now: Self.now())
+                        fallthrough
+                    case .tls?:
+                        CSTPFraming.writeHeader(into: packet, at: 0, type: .data, length: count)
+                        let frame = UnsafeRawBufferPointer(rebasing: packet[0..<(CSTPFraming.headerLength + count)])
+                        let result = stream.write(frame)
+                        switch result {
+                        case .done:
+                            continue
+                        case .wantWrite, .wantRead:
+                            queue.append(Array(frame))
+                        case .closed, .failed:
+                            report(session)
+                            return Self.ending(result)
+                        }
+                    case nil:
+                        break
                     }
                     break
                 }
             }
 
             let later = Self.now()
-            if let rekeyAt, later >= rekeyAt {
-                report()
-                return .rekeyDue
-            }
-            switch policy.action(now: later) {
-            case .none: break
-            case .sendDPD: queue.append(.control(CSTPFraming.frame(.dpdRequest)))
-            case .sendKeepalive: queue.append(.control(CSTPFraming.frame(.keepalive)))
-            case .dead:
-                report()
-                return .peerDead(seconds: 2 * (dpd ?? 0))
-            }
+            session.tick(now: later)
+            if let end = perform(&session, &queue, link) { report(session); return end }
             if later >= nextStats {
-                report()
+                report(session)
                 nextStats = later + statsInterval
             }
+        }
+    }
+
+    /// Performs the session's actions in order, and those they lead to; returns why the session ends, if it does.
+    private func perform(_ session: inout TunnelSession, _ queue: inout [[UInt8]], _ link: DTLSLink?) -> EndReason? {
+        while true {
+            let actions = session.takeActions()
+            if actions.isEmpty { return nil }
+            for action in actions {
+                switch action {
+                case .writeToTun(let bytes):
+                    bytes.withUnsafeBytes { tun.writePacket($0) }
+                case .sendTLS(let bytes):
+                    if let failure = send(bytes, &queue) { return failure }
+                case .sendDTLS(let bytes):
+                    // DPD, keepalive and their answers: a lost one is what DPD is for.
+                    _ = bytes.withUnsafeBytes { link?.send($0) }
+                case .setTunMTU(let mtu, let reason):
+                    setTunMTU(mtu, reason: reason.description)
+                case .dtlsChanged(let change):
+                    if case .down = change { link?.close() }
+                    onChannel(Self.channelInfo(change, link))
+                case .startDTLS:
+                    if let reason = link?.start(now: Self.now()) { session.dtlsFailed(reason, now: Self.now()) }
+                case .stopDTLS:
+                    link?.close()
+                case .log(let line):
+                    onLog(line)
+                case .ended(let end):
+                    if end == .userDisconnect { sendBeforeClosing(&queue) }
+                    return Self.endReason(end)
+                }
+            }
+        }
+    }
+
+    private static func channelInfo(_ change: DTLSChannelChange, _ link: DTLSLink?) -> ChannelInfo {
+        let mode = link?.dialer.modeName
+        switch change {
+        case .connecting(let attempt):
+            return ChannelInfo(channel: .dtls, state: .connecting, attempt: attempt, reason: mode)
+        case .up:
+            return ChannelInfo(channel: .dtls, state: .up, protocolVersion: link?.protocolVersion, cipher: link?.cipher, reason: mode)
+        case .down(let reason):
+            return ChannelInfo(channel: .dtls, state: .down, reason: reason)
+        case .backoff(let attempt, let seconds, let reason):
+            return ChannelInfo(channel: .dtls, state: .backoff, attempt: attempt, nextInSeconds: seconds, reason: reason)
+        case .failed(let seconds, let reason, let gaveUp):
+            return ChannelInfo(channel: .dtls, state: .failed, nextInSeconds: seconds, reason: gaveUp ? "\(reason); data stays on TLS" : reason)
+        }
+    }
+
+    private static func endReason(_ end: TunnelEnd) -> EndReason {
+        switch end {
+        case .userDisconnect: return .userDisconnect
+        case .serverDisconnect(let text): return .serverDisconnect(text)
+        case .serverTerminate: return .serverTerminate
+        case .peerDead(let seconds): return .peerDead(seconds: seconds)
+        case .protocolError(let text): return .protocolError(text)
+        case .rekeyDue: return .rekeyDue
         }
     }
 
@@ -322,64 +384,29 @@ final class DataPlane: @unchecked Sendable {
         }
     }
 
-    /// Handles every complete frame in the decoder; returns why the session ends, if it does.
-    private func drainFrames(_ decoder: inout CSTPDecoder, _ queue: inout [Outgoing], _ stats: inout Stats,
-                             _ policy: inout KeepalivePolicy) -> EndReason? {
-        while true {
-            let frame: (type: UInt8, payload: UnsafeRawBufferPointer)?
-            do {
-                frame = try decoder.next()
-            } catch {
-                return .protocolError(error.description)
-            }
-            guard let frame else { return nil }
-            policy.received(now: Self.now())
-            switch CSTPPacketType(rawValue: frame.type) {
-            case .data?:
-                stats.packetsIn += 1
-                stats.bytesIn += frame.payload.count
-                _ = write(tun.descriptor, frame.payload.baseAddress, frame.payload.count)
-            case .dpdRequest?:
-                // The answer echoes the request's payload (protocol.md §3.4); a bounded number wait at once.
-                let waiting = queue.reduce(0) { count, item in
-                    if case .dpdResponse = item { return count + 1 }
-                    return count
-                }
-                if FrameBudget.mayQueueDPDResponse(queued: waiting) {
-                    queue.append(.dpdResponse(CSTPFraming.frame(.dpdResponse, payload: Array(frame.payload))))
-                }
-            case .dpdResponse?, .keepalive?:
-                break
-            case .disconnect?:
-                // The gateway's words, bounded and without control characters (issue 13, item 6).
-                let text = frame.payload.count > 1
-                    ? GatewayText.printable(String(decoding: frame.payload.dropFirst().prefix(200), as: UTF8.self)) : ""
-                return .serverDisconnect(text.isEmpty ? "no reason given" : text)
-            case .terminate?:
-                return .serverTerminate
-            case .compressedData?:
-                if let line = compressedFrames.note("dropped a compressed packet: Swiftgate offers no compression") { onLog(line) }
-            case nil:
-                if let line = unknownFrames.note("ignored a CSTP packet of unknown type 0x\(String(frame.type, radix: 16))") {
-                    onLog(line)
-                }
-            }
+    /// Writes `bytes` now if nothing waits before them, else queues them.
+    private func send(_ bytes: [UInt8], _ queue: inout [[UInt8]]) -> EndReason? {
+        guard queue.isEmpty else {
+            queue.append(bytes)
+            return nil
+        }
+        let result = bytes.withUnsafeBytes { stream.write($0) }
+        switch result {
+        case .done: return nil
+        case .wantWrite, .wantRead:
+            queue.append(bytes)
+            return nil
+        case .closed, .failed: return Self.ending(result)
         }
     }
 
     /// Writes queued frames in order; a frame the socket cannot take stays first in line.
-    private func flush(_ queue: inout [Outgoing], packet: UnsafeMutableRawBufferPointer,
-                       policy: inout KeepalivePolicy) -> EndReason? {
+    private func flush(_ queue: inout [[UInt8]]) -> EndReason? {
         while let head = queue.first {
-            let result: TLSClient.IOResult
-            switch head {
-            case .control(let bytes), .dpdResponse(let bytes): result = bytes.withUnsafeBytes { tls.write($0) }
-            case .data(let length): result = tls.write(UnsafeRawBufferPointer(rebasing: packet[0..<length]))
-            }
+            let result = head.withUnsafeBytes { stream.write($0) }
             switch result {
             case .done:
                 queue.removeFirst()
-                policy.sent(now: Self.now())
             case .wantWrite, .wantRead:
                 return nil
             case .closed, .failed:
@@ -390,13 +417,12 @@ final class DataPlane: @unchecked Sendable {
     }
 
     /// The DISCONNECT must reach the gateway before TLS closes; give it two seconds at most.
-    private func sendBeforeClosing(_ queue: inout [Outgoing], packet: UnsafeMutableRawBufferPointer,
-                                   policy: inout KeepalivePolicy) {
+    private func sendBeforeClosing(_ queue: inout [[UInt8]]) {
         let deadline = Self.now() + 2
         while !queue.isEmpty && Self.now() < deadline {
-            if flush(&queue, packet: packet, policy: &policy) != nil { return }
+            if flush(&queue) != nil { return }
             if queue.isEmpty { return }
-            var pfd = pollfd(fd: tls.descriptor, events: Int16(POLLOUT), revents: 0)
+            var pfd = pollfd(fd: stream.descriptor, events: Int16(POLLOUT), revents: 0)
             _ = poll(&pfd, 1, 100)
         }
     }

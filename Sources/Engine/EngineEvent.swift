@@ -3,7 +3,7 @@ import GatewayProtocol
 /// What the engine tells its front ends (DESIGN.md §3). Never carries a password or a cookie.
 public enum EngineEvent: Sendable, Equatable {
     case phase(PhaseID, PhaseState, milliseconds: Int?, detail: [(String, EventValue)])
-    case certificate(CertificateReport, trusted: Bool, decision: String)
+    case certificate(CertificateReport, trusted: Bool, decision: CertificateDecision)
     case tunnel(TunnelInfo)
     case channel(ChannelInfo)
     case connected(transport: ChannelInfo.Kind)

@@ -15,6 +15,13 @@ public struct TunnelInfo: Sendable, Equatable {
     public var userIncluded: [String] = []
     public var userExcluded: [String] = []
     public var userDNSDomains: [String] = []
+    /// X-CSTP-DPD and X-CSTP-Keepalive (seconds), nil when off; typed for front ends (issue 12, item 8).
+    public var dpd: Int? = nil
+    public var keepalive: Int? = nil
+    /// The gateway's X-CSTP-MTU (`mtu` is the tun's).
+    public var cstpMTU: Int? = nil
+    /// The DTLS mode offered ("psk", "legacy", "dtls12"), nil without DTLS.
+    public var dtlsMode: String? = nil
 }
 
 /// One data channel's state: what a `channel` event reports.

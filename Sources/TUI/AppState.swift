@@ -122,14 +122,19 @@ public struct AppState: Sendable, Equatable {
             applyPhase(id, state, milliseconds: milliseconds, detail: detail.map(DetailItem.init), at: time)
         case let .certificate(report, trusted, decision):
             certificate = CertificateRecord(report: report, trusted: trusted, decision: decision)
-            if !trusted && decision == "refused" {
+            if !trusted && decision == .refused {
                 append(LogLine(time: time, text: "certificate of \(report.host) refused", level: .error))
             } else if !report.isValid {
-                append(LogLine(time: time, text: "certificate of \(report.host) accepted (\(decision)) despite: "
+                append(LogLine(time: time, text: "certificate of \(report.host) accepted (\(decision.rawValue)) despite: "
                                + report.reasons.joined(separator: "; "), level: .warning))
             }
         case let .tunnel(info):
             tunnel = info
+            // Typed values from the engine, not keys read back from the phase detail (issue 12, item 8).
+            dpd = info.dpd
+            keepalive = info.keepalive
+            dtlsMode = info.dtlsMode
+            cstpMTU = info.cstpMTU
         case let .channel(info):
             applyChannel(info, at: time)
         case .connected:
@@ -139,6 +144,8 @@ public struct AppState: Sendable, Equatable {
         case let .stats(stats):
             applyStats(stats, at: time)
         case let .reconfigured(mtu, reason):
+            // An unchanged MTU is no reconfiguration the person needs to see (issue 12, item 6).
+            guard tunnel?.mtu != mtu else { break }
             tunnel?.mtu = mtu
             reconfiguration = Reconfiguration(mtu: mtu, reason: reason, at: time)
             append(LogLine(time: time, text: "reconfigured: MTU \(mtu) (\(reason))", level: .warning))
@@ -220,12 +227,6 @@ public struct AppState: Sendable, Equatable {
         record.state = state
         phases[index] = record
 
-        if id == .cstp, state == .done {
-            dpd = Self.int(detail, "dpd").flatMap { $0 > 0 ? $0 : nil }
-            keepalive = Self.int(detail, "keepalive").flatMap { $0 > 0 ? $0 : nil }
-            dtlsMode = Self.string(detail, "dtls")
-            cstpMTU = Self.int(detail, "mtu")
-        }
         // A DTLS failure is not the attempt's end (data stays on TLS): its channel event already said so.
         if state == .failed, id != .dtls {
             let reason = record.reason.map { ": \($0)" } ?? ""

@@ -1,3 +1,4 @@
+import Engine
 import GatewayProtocol
 
 /// The certificate the gateway presented, whether it was trusted and on what grounds (`valid`, `pinned`,
@@ -5,9 +6,9 @@ import GatewayProtocol
 public struct CertificateRecord: Sendable, Equatable {
     public var report: CertificateReport
     public var trusted: Bool
-    public var decision: String
+    public var decision: CertificateDecision
 
-    public init(report: CertificateReport, trusted: Bool, decision: String) {
+    public init(report: CertificateReport, trusted: Bool, decision: CertificateDecision) {
         self.report = report
         self.trusted = trusted
         self.decision = decision

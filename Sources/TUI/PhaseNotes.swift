@@ -45,7 +45,7 @@ public enum PhaseNotes {
         case .tls:
             var parts: [String] = []
             if let certificate = session.certificate {
-                parts.append("cert " + (certificate.report.isValid ? "valid" : "accepted \(certificate.decision)"))
+                parts.append("cert " + (certificate.report.isValid ? "valid" : "accepted \(certificate.decision.rawValue)"))
             }
             parts += [text("protocol"), text("cipher")].compactMap { $0 }
             return Span(box.join(parts), session.certificate.map { $0.report.isValid } == false ? .statusWarn : .normal)
@@ -94,7 +94,7 @@ public enum PhaseNotes {
         var lines = DetailFormatter.lines(record.detail)
         if record.id == .tls, let certificate = session.certificate {
             let report = certificate.report
-            lines.append("certificate: " + (certificate.trusted ? "trusted" : "not trusted") + " (\(certificate.decision))")
+            lines.append("certificate: " + (certificate.trusted ? "trusted" : "not trusted") + " (\(certificate.decision.rawValue))")
             lines.append("subject: \(report.subject)")
             lines.append("issuer: \(report.issuer)")
             lines.append("valid: \(report.notBefore) to \(report.notAfter)")

@@ -29,7 +29,7 @@ struct EventFormatter {
         case .certificate(let report, let trusted, let decision):
             return ("certificate", [
                 ("host", .string(report.host)), ("port", .int(report.port)),
-                ("trusted", .bool(trusted)), ("decision", .string(decision)),
+                ("trusted", .bool(trusted)), ("decision", .string(decision.rawValue)),
                 ("reasons", .list(report.reasons.map(EventValue.string))),
                 ("pin", .string(report.pin)), ("sha1", .string(report.sha1)),
                 ("subject", .string(report.subject)), ("issuer", .string(report.issuer)),
@@ -103,7 +103,7 @@ struct EventFormatter {
             return flat.isEmpty ? line : line + ": " + flat
         case .certificate(let report, let trusted, let decision):
             var line = "[\(clock)] certificate \(report.host):\(report.port) \(trusted ? "valid" : "NOT valid")"
-                + " (\(decision)) subject=\(report.subject) pin=\(report.pin)"
+                + " (\(decision.rawValue)) subject=\(report.subject) pin=\(report.pin)"
             if !report.reasons.isEmpty { line += " reasons=\(report.reasons.joined(separator: "; "))" }
             return line
         case .tunnel, .channel, .connected, .stats, .reconfigured, .disconnected, .reconnected:

@@ -57,6 +57,14 @@ final class DTLSLabTests: LabTestCase {
         let occtl = try CommandRunner.run(["/bin/bash", LabGateway.script, "occtl", lab.stateDirectory, "show", "user", "alice"],
                                           timeout: 30)
         XCTAssertTrue(occtl.stdout.contains("(DTLS1.2)-(PSK)"), "the gateway sees PSK DTLS: \(occtl.stdout)")
+        // The tun came up with the DTLS MTU while DTLS was expected: ocserv sends no X-DTLS-MTU in PSK mode
+        // (protocol.md §3.2), so the worst case of §3.3 (base − IPv4 − UDP − 82); DTLS coming up changed nothing
+        // the person sees (issue 12, item 6).
+        let cstp = events(session).first { $0["event"] as? String == "phase" && $0["phase"] as? String == "cstp"
+            && $0["state"] as? String == "done" }.flatMap { $0["detail"] as? [String: Any] } ?? [:]
+        let tunMTU = events(session).first { $0["event"] as? String == "tunnel" }?["mtu"] as? Int ?? 0
+        XCTAssertEqual(tunMTU, min(cstp["mtu"] as? Int ?? 0, (cstp["base_mtu"] as? Int ?? 0) - 20 - 8 - 82), "\(cstp)")
+        XCTAssertFalse(events(session).contains { $0["event"] as? String == "reconfigured" }, "\(events(session))")
         try ping(lab)
         try transfer(lab, mebibytes: 20)
         let stats = try stop(session)

@@ -18,7 +18,7 @@ final class AppStateTests: XCTestCase {
         XCTAssertEqual(state.keepalive, 20)
         XCTAssertEqual(state.cstpMTU, 1406)
         XCTAssertEqual(state.dtlsMode, "psk")
-        XCTAssertEqual(state.certificate?.decision, "valid")
+        XCTAssertEqual(state.certificate?.decision, .valid)
         XCTAssertEqual(state.tunnel?.interface, "tun0")
     }
 
@@ -115,6 +115,15 @@ final class AppStateTests: XCTestCase {
         XCTAssertFalse(state.isReconfiguring(now: 53.5))
     }
 
+    func testAnUnchangedMTUIsNotShownAsReconfiguring() {
+        var state = Fixtures.state(Fixtures.connecting)
+        let mtu = state.tunnel?.mtu ?? 0
+        let lines = state.log.count
+        state.apply(.reconfigured(mtu: mtu, reason: "DTLS up"), at: 50)
+        XCTAssertFalse(state.isReconfiguring(now: 51))
+        XCTAssertEqual(state.log.count, lines)
+    }
+
     func testReconnectKeepsTheSessionAndSaysWhatChanged() {
         var state = Fixtures.state(Fixtures.connected)
         state.apply(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: 1, nextInSeconds: 4,
@@ -146,7 +155,7 @@ final class AppStateTests: XCTestCase {
 
     func testRefusedCertificateIsLogged() {
         var state = AppState()
-        state.apply(.certificate(Fixtures.report, trusted: false, decision: "refused"), at: 1)
+        state.apply(.certificate(Fixtures.report, trusted: false, decision: .refused), at: 1)
         XCTAssertEqual(state.certificate?.trusted, false)
         XCTAssertEqual(state.log.last?.level, .error)
     }

@@ -49,7 +49,8 @@ enum Fixtures {
     static let tunnel = TunnelInfo(
         interface: "tun0", address: "198.18.100.7", netmask: "255.255.255.0", ipv6Address: nil, mtu: 1434,
         routes: ["10.0.0.0/8", "172.16.0.0/12", "198.19.0.0/16"], excludedRoutes: [],
-        dns: ["10.0.0.53", "10.0.0.54"], domain: "corp.example.com", banner: nil)
+        dns: ["10.0.0.53", "10.0.0.54"], domain: "corp.example.com", banner: nil,
+        dpd: 30, keepalive: 20, cstpMTU: 1406, dtlsMode: "psk")
 
     static func stats(_ channel: ChannelInfo.Kind, _ bytesIn: Int, _ bytesOut: Int, _ packetsIn: Int, _ packetsOut: Int)
         -> EngineEvent {
@@ -64,7 +65,7 @@ enum Fixtures {
     /// Up to the user-auth prompt: TLS done, group chosen, user-auth running.
     static let authenticating: [(Double, EngineEvent)] = [
         (0.000, .phase(.tls, .started, milliseconds: nil, detail: [])),
-        (0.150, .certificate(validReport, trusted: true, decision: "valid")),
+        (0.150, .certificate(validReport, trusted: true, decision: .valid)),
         (0.182, .phase(.tls, .done, milliseconds: 182, detail: tlsDetail)),
         (0.182, .phase(.groupSelect, .started, milliseconds: nil, detail: [])),
         (1.613, .phase(.groupSelect, .done, milliseconds: 1431, detail: [

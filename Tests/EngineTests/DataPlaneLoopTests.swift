@@ -1,0 +1,90 @@
+@testable import Engine
+import Foundation
+import GatewayProtocol
+import XCTest
+
+/// The real data plane loop over fakes (issue 12, item 2): a socket-pair tun, TLS and DTLS, no root, no ocserv.
+final class DataPlaneLoopTests: XCTestCase {
+    private final class Recorder: @unchecked Sendable {
+        private let lock = NSLock()
+        private var channels: [ChannelInfo] = []
+        private var reconfigurations: [Int] = []
+        let dtlsUp: XCTestExpectation
+
+        init(_ dtlsUp: XCTestExpectation) { self.dtlsUp = dtlsUp }
+
+        func channel(_ info: ChannelInfo) {
+            lock.withLock { channels.append(info) }
+            if info.state == .up { dtlsUp.fulfill() }
+        }
+
+        func reconfigured(_ mtu: Int) { lock.withLock { reconfigurations.append(mtu) } }
+        var seenChannels: [ChannelInfo] { lock.withLock { channels } }
+        var seenReconfigurations: [Int] { lock.withLock { reconfigurations } }
+    }
+
+    func testPacketsFlowOverTLSThenDTLSAndADisconnectReachesTheGateway() async throws {
+        let stream = FakeStreamLink()
+        let tun = FakePacketDevice()
+        let dialer = FakeDatagramDialer(tunnelMTU: 1434)
+        let recorder = Recorder(expectation(description: "DTLS comes up"))
+        let configuration = TunnelSessionConfiguration(
+            dpd: nil, keepalive: nil,
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434, worstCaseDTLSMTU: 1290), dtls: true)
+        let plane = DataPlane(stream: stream, tun: tun, initialBytes: CSTPFraming.frame(.data, payload: [1, 2, 3]),
+                              configuration: configuration, statsInterval: 60, dialer: dialer, watchNetwork: false,
+                              onStats: { _, _ in }, onChannel: { recorder.channel($0) },
+                              onReconfigured: { mtu, _ in recorder.reconfigured(mtu) }, onLog: { _ in })
+        let end = Task { await plane.run() }
+
+        // What came with the CONNECT reply reaches the tun first.
+        XCTAssertEqual(receive(from: tun.peer), [1, 2, 3])
+        await fulfillment(of: [recorder.dtlsUp], timeout: 10)
+        XCTAssertEqual(recorder.seenChannels.first?.state, .connecting)
+        XCTAssertEqual(recorder.seenChannels.last?.reason, "fake")
+
+        // Up: tun packets go over DTLS, type byte in front.
+        transmit([9, 9], to: tun.peer)
+        XCTAssertEqual(receive(from: dialer.peer), [CSTPPacketType.data.rawValue, 9, 9])
+        // DPD over DTLS is answered over DTLS with the same bytes.
+        transmit([CSTPPacketType.dpdRequest.rawValue, 7], to: dialer.peer)
+        XCTAssertEqual(receive(from: dialer.peer), [CSTPPacketType.dpdResponse.rawValue, 7])
+        // A DISCONNECT over DTLS is ignored, as openconnect's dtls.c does: data keeps flowing.
+        transmit([CSTPPacketType.disconnect.rawValue, 0xb0], to: dialer.peer)
+        transmit([CSTPPacketType.data.rawValue, 4, 4], to: dialer.peer)
+        XCTAssertEqual(receive(from: tun.peer), [4, 4])
+        // The gateway may still send over TLS.
+        transmit(CSTPFraming.frame(.data, payload: [6, 6]), to: stream.peer)
+        XCTAssertEqual(receive(from: tun.peer), [6, 6])
+
+        // A write DTLS refuses (a firewall's EPERM) sends the packet over TLS; DTLS stays up for its DPD to judge.
+        dialer.link.refuseWrites = true
+        transmit([8, 8], to: tun.peer)
+        XCTAssertEqual(receive(from: stream.peer), CSTPFraming.frame(.data, payload: [8, 8]))
+        XCTAssertFalse(recorder.seenChannels.contains { $0.state == .down })
+
+        plane.stop(.disconnect)
+        XCTAssertEqual(receive(from: stream.peer), CSTPFraming.disconnect())
+        let reason = await end.value
+        XCTAssertEqual(reason, .userDisconnect)
+        XCTAssertEqual(recorder.seenReconfigurations, [], "DTLS up with an unchanged MTU is no reconfiguration")
+        XCTAssertEqual(tun.mtuChanges, [])
+    }
+
+    func testTheGatewaysTerminateOverTLSEndsTheLoop() async throws {
+        let stream = FakeStreamLink()
+        let tun = FakePacketDevice()
+        let configuration = TunnelSessionConfiguration(
+            dpd: nil, keepalive: nil,
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil, worstCaseDTLSMTU: 1290), dtls: false)
+        let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
+                              dialer: nil, watchNetwork: false, onStats: { _, _ in }, onChannel: { _ in },
+                              onReconfigured: { _, _ in }, onLog: { _ in })
+        let end = Task { await plane.run() }
+        transmit([5, 5, 5], to: tun.peer)
+        XCTAssertEqual(receive(from: stream.peer), CSTPFraming.frame(.data, payload: [5, 5, 5]), "over TLS without DTLS")
+        transmit(CSTPFraming.frame(.terminate), to: stream.peer)
+        let reason = await end.value
+        XCTAssertEqual(reason, .serverTerminate)
+    }
+}

@@ -1,0 +1,70 @@
+@testable import Engine
+import Foundation
+import Glibc
+import SecureChannel
+
+/// A DTLS stand-in for the data plane (as wireguard-go's bindtest): each dial hands out one end of a datagram
+/// socket pair whose handshake is done at once; the test is the gateway at `peer`.
+final class FakeDatagramDialer: DatagramDialer, @unchecked Sendable {
+    let modeName = "fake"
+    let dpd: Int? = nil
+    let keepalive: Int? = nil
+    let attemptSeconds = 3.0
+    let link: FakeDatagramLink
+
+    init(tunnelMTU: Int) {
+        link = FakeDatagramLink(tunnelMTU: tunnelMTU)
+    }
+
+    var peer: Int32 { link.peer }
+
+    func dial() throws -> any DatagramLink { link }
+}
+
+final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
+    let descriptor: Int32
+    let peer: Int32
+    let protocolVersion = "FAKE"
+    let cipher = "none"
+    let tunnelMTU: Int
+    private let lock = NSLock()
+    private var refusing = false
+
+    /// Every write fails as a local firewall's EPERM does.
+    var refuseWrites: Bool {
+        get { lock.withLock { refusing } }
+        set { lock.withLock { refusing = newValue } }
+    }
+
+    init(tunnelMTU: Int) {
+        var pair: [Int32] = [0, 0]
+        precondition(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &pair) == 0)
+        descriptor = pair[0]
+        peer = pair[1]
+        self.tunnelMTU = tunnelMTU
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        Glibc.close(descriptor)
+        Glibc.close(peer)
+    }
+
+    func handshake() -> DTLSClient.HandshakeStatus { .done }
+    func handleTimeout() {}
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
+        let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+        if count >= 0 { return .done(count) }
+        return errno == EAGAIN ? .wantRead : .failed("recv: \(errno)")
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) -> TLSClient.IOResult {
+        if refuseWrites { return .failed("Operation not permitted") }
+        let count = send(descriptor, bytes.baseAddress, bytes.count, 0)
+        return count >= 0 ? .done(count) : .wantWrite
+    }
+
+    /// The descriptors belong to the test; closing the channel only stops the data plane using it.
+    func close() {}
+}

@@ -1,0 +1,40 @@
+@testable import Engine
+import Glibc
+import SecureChannel
+
+/// A TLS stand-in for the data plane (issue 12, item 2): a plain stream socket pair; the test is the gateway at
+/// `peer`.
+final class FakeStreamLink: StreamLink, @unchecked Sendable {
+    let descriptor: Int32
+    let peer: Int32
+    let pendingPlaintext = 0
+
+    init() {
+        var pair: [Int32] = [0, 0]
+        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        descriptor = pair[0]
+        peer = pair[1]
+    }
+
+    deinit {
+        close(descriptor)
+        close(peer)
+    }
+
+    func enterDataMode() {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
+        let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+        if count > 0 { return .done(count) }
+        if count == 0 { return .closed }
+        return errno == EAGAIN ? .wantRead : .failed("recv: \(errno)")
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) -> TLSClient.IOResult {
+        let count = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+        if count == bytes.count { return .done(count) }
+        return errno == EAGAIN ? .wantWrite : .failed("send: \(errno)")
+    }
+}
