@@ -48,7 +48,8 @@ lab-sweep:
 	scripts/lab/lab.sh sweep
 
 # Throughput, CPU per GB, peak RSS and connect time of Swiftgate (release build) and openconnect, side by side,
-# through one lab (docs/PERFORMANCE.md). Needs root. BENCH_ARGS passes options, e.g. BENCH_ARGS='--seconds 20'.
+# through one lab (docs/PERFORMANCE.md), and a gnuplot chart of the medians in docs/performance-<tls|dtls>.png. Needs
+# root. BENCH_ARGS passes options, e.g. BENCH_ARGS='--transport dtls --rounds 3 --before-bin /tmp/old-swiftgate'.
 bench:
 	@if [ "$(ROOT)" != 0 ]; then \
 	  echo "make bench needs root (network namespaces, tun devices, ocserv). Run: sudo make bench" >&2; \

@@ -13,8 +13,13 @@ final class RefusedCookieGateway: @unchecked Sendable {
     private let context: OpaquePointer
     let logins = Mutex(0)
     let connects = Mutex(0)
+    let connections = Mutex(0)
+    /// Drops the connection right after the login's reply, with no `Connection: close` (an idle timeout as it
+    /// looks to the client), and answers every CONNECT with 503: for the kept-alive connection's retry.
+    private let dropAfterLogin: Bool
 
-    init() throws {
+    init(dropAfterLogin: Bool = false) throws {
+        self.dropAfterLogin = dropAfterLogin
         let identity = try SelfSignedIdentity()
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw LabFailure("SSL_CTX_new") }
         SSL_CTX_use_certificate(context, identity.certificate)
@@ -51,6 +56,7 @@ final class RefusedCookieGateway: @unchecked Sendable {
         defer { SSL_free(ssl) }
         SSL_set_fd(ssl, fd)
         guard SSL_accept(ssl) == 1 else { return }
+        connections.withLock { $0 += 1 }
         var pending: [UInt8] = []
         func send(_ text: String) { _ = Array(text.utf8).withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) } }
         while true {
@@ -73,7 +79,9 @@ final class RefusedCookieGateway: @unchecked Sendable {
             pending.removeFirst(end + length)
             if head.hasPrefix("CONNECT") {
                 let number = connects.withLock { $0 += 1; return $0 }
-                if number <= 2 {
+                if dropAfterLogin {
+                    send("HTTP/1.1 503 Service Unavailable\r\nX-Reason: reached on a new connection\r\nContent-Length: 0\r\n\r\n")
+                } else if number <= 2 {
                     send("HTTP/1.1 200 CONNECTED\r\nX-CSTP-Address: 10.213.0.2\r\nX-CSTP-Netmask: 255.255.255.0\r\n"
                          + "X-CSTP-MTU: 1400\r\n\r\n")
                 } else {
@@ -85,6 +93,7 @@ final class RefusedCookieGateway: @unchecked Sendable {
             let body = #"<?xml version="1.0" encoding="UTF-8"?><config-auth client="vpn" type="complete"><auth id="success"><title>ok</title></auth></config-auth>"#
             send("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nSet-Cookie: webvpn=COOKIE\(number); Secure\r\n"
                  + "Content-Length: \(body.utf8.count)\r\n\r\n" + body)
+            if dropAfterLogin { return }
         }
     }
 }

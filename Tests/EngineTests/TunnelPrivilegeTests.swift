@@ -1,6 +1,5 @@
 @testable import Engine
 import Glibc
-import SecureChannel
 import XCTest
 
 /// The tun privilege is read from the capability set, not proven by creating a device (issue 12, item 4).
@@ -40,12 +39,5 @@ final class TunnelPrivilegeTests: XCTestCase {
                 XCTAssertTrue(String(describing: error).contains("CAP_NET_ADMIN"), "\(error)")
             }
         }
-    }
-
-    func testAKeptConnectionIsRetriedOnlyWhenItWasClosed() {
-        XCTAssertTrue(ConnectionEngine.worthRetryOnNewConnection(.closedBeforeResponse))
-        XCTAssertTrue(ConnectionEngine.worthRetryOnNewConnection(.channel(.closed)))
-        XCTAssertFalse(ConnectionEngine.worthRetryOnNewConnection(.channel(.timedOut("waiting"))))
-        XCTAssertFalse(ConnectionEngine.worthRetryOnNewConnection(.cancelled("stopped")))
     }
 }
