@@ -53,14 +53,16 @@ public struct NetworkSnapshot: Codable, Sendable, Equatable {
     }
 
     /// /proc/net/ipv6_route: destination, prefix, source, prefix, next hop, metric, refcnt, use, flags, device (hex).
-    /// The local table's entries (on `lo`) and multicast come and go with addresses, not with the script.
+    /// The local table's entries (RTF_LOCAL, 0x80000000: an address's own route, which a link-local address adds once
+    /// its duplicate detection ends) and multicast come and go with addresses, not with the script.
     static func routes6(_ text: String) -> [Route] {
         text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count >= 10, let prefix = UInt8(fields[1], radix: 16), let metric = UInt32(fields[5], radix: 16),
-                  let destination = bytes(fields[0]), let hop = bytes(fields[4]) else { return nil }
+                  let flags = UInt32(fields[8], radix: 16), let destination = bytes(fields[0]), let hop = bytes(fields[4])
+            else { return nil }
             let interface = String(fields[9])
-            guard interface != "lo", destination.first != 0xff else { return nil }
+            guard flags & 0x8000_0000 == 0, interface != "lo", destination.first != 0xff else { return nil }
             return Route(ipv6: true, destination: "\(IPAddressText.format(destination))/\(prefix)", interface: interface,
                          gateway: hop.allSatisfy { $0 == 0 } ? nil : IPAddressText.format(hop), metric: metric)
         }
