@@ -215,7 +215,8 @@ final class DataPlane: @unchecked Sendable {
                     let result = stream.read(into: session.tlsReadSpace())
                     switch result {
                     case .done(let count):
-                        session.committedTLS(count, now: Self.now())
+                        // DATA goes to the tun from the decoder's buffer: no copy, no allocation per packet.
+                        session.committedTLS(count, now: Self.now()) { tun.writePacket($0) }
                         if let end = perform(&session, &queue, link) { report(session); return end }
                         continue
                     case .wantRead, .wantWrite:
@@ -246,7 +247,8 @@ final class DataPlane: @unchecked Sendable {
                         let result = link.read(into: datagram)
                         switch result {
                         case .done(let count):
-                            session.receivedDatagram(Array(datagram[0..<count]), now: Self.now())
+                            session.receivedDatagram(UnsafeRawBufferPointer(rebasing: datagram[0..<count]),
+                                                     now: Self.now()) { tun.writePacket($0) }
                             if let end = perform(&session, &queue, link) { report(session); return end }
                             continue
                         case .wantRead, .wantWrite:

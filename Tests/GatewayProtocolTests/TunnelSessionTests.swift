@@ -55,6 +55,26 @@ final class TunnelSessionTests: XCTestCase {
         XCTAssertEqual(s.takeActions(), [.writeToTun([7, 7])])
     }
 
+    func testTheDataPlanePathDeliversPayloadsFromItsOwnBufferWithoutActions() {
+        var s = session()
+        _ = bringUp(&s)
+        let bytes = frame(.data, [7, 7]) + frame(.dpdRequest, [1]) + frame(.data, [8])
+        let space = s.tlsReadSpace()
+        for (index, byte) in bytes.enumerated() { space[index] = byte }
+        var delivered: [[UInt8]] = []
+        s.committedTLS(bytes.count, now: 1) { delivered.append(Array($0)) }
+        XCTAssertEqual(delivered, [[7, 7], [8]], "both packets, in order")
+        XCTAssertEqual(s.takeActions(), [.sendTLS(frame(.dpdResponse, [1]))], "only control is left as actions")
+        XCTAssertEqual(s.tls.packetsIn, 2)
+
+        delivered = []
+        let datagram: [UInt8] = [CSTPPacketType.data.rawValue, 4, 5, 6]
+        datagram.withUnsafeBytes { s.receivedDatagram($0, now: 2) { delivered.append(Array($0)) } }
+        XCTAssertEqual(delivered, [[4, 5, 6]])
+        XCTAssertEqual(s.takeActions(), [])
+        XCTAssertEqual(s.dtlsTraffic.packetsIn, 1)
+    }
+
     // MARK: - Ends
 
     func testDisconnectFromTheGatewayEndsWithItsWordsBoundedAndPrintable() {

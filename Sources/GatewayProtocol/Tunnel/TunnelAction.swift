@@ -1,5 +1,6 @@
-/// What `TunnelSession` asks its I/O loop to do, in order. Payloads are copies for now; batching (issue 12,
-/// item 3) replaces them with slices of the loop's own buffers without changing who decides what.
+/// What `TunnelSession` asks its I/O loop to do, in order. Packets from the gateway bypass these on the data
+/// plane's path (`deliver` closures over the loop's own buffers); what remains is control, and the copies made
+/// for tests and for the bytes that came with the CONNECT reply.
 public enum TunnelAction: Sendable, Equatable {
     /// One IP packet for the tun.
     case writeToTun([UInt8])

@@ -76,7 +76,7 @@ public struct TunnelSession: ~Copyable {
     public mutating func receivedTLS(_ bytes: [UInt8], now: Double) {
         guard !hasEnded else { return }
         decoder.append(bytes)
-        drainFrames(now: now)
+        drainFrames(now: now, copying: true) { _ in }
     }
 
     /// Room to read TLS bytes into without a copy; follow with `committedTLS`.
@@ -85,11 +85,32 @@ public struct TunnelSession: ~Copyable {
     public mutating func committedTLS(_ count: Int, now: Double) {
         guard !hasEnded else { return }
         decoder.commit(count)
-        drainFrames(now: now)
+        drainFrames(now: now, copying: true) { _ in }
+    }
+
+    /// The data plane's path: as `committedTLS`, but each DATA payload goes to `deliver` straight from the
+    /// decoder's buffer (valid only during the call), so a packet from the gateway costs no allocation.
+    public mutating func committedTLS(_ count: Int, now: Double, deliver: (UnsafeRawBufferPointer) -> Void) {
+        guard !hasEnded else { return }
+        decoder.commit(count)
+        drainFrames(now: now, copying: false, deliver: deliver)
     }
 
     /// One DTLS datagram as read (type byte, payload).
     public mutating func receivedDatagram(_ datagram: [UInt8], now: Double) {
+        datagram.withUnsafeBytes { bytes in receivedDatagram(bytes, now: now, copying: true) { _ in } }
+    }
+
+    /// The data plane's path: a DATA payload goes to `deliver` as a slice of `datagram` (no allocation).
+    public mutating func receivedDatagram(_ datagram: UnsafeRawBufferPointer, now: Double,
+                                          deliver: (UnsafeRawBufferPointer) -> Void) {
+        receivedDatagram(datagram, now: now, copying: false, deliver: deliver)
+    }
+
+    /// `copying`: DATA becomes a `.writeToTun` action (tests, the bytes that came with the CONNECT reply);
+    /// otherwise it goes to `deliver` at once. Queued actions are control only, so no ordering is lost.
+    private mutating func receivedDatagram(_ datagram: UnsafeRawBufferPointer, now: Double, copying: Bool,
+                                           deliver: (UnsafeRawBufferPointer) -> Void) {
         guard !hasEnded, case .up(var policy) = dtls else { return }
         policy.received(now: now)
         defer { if case .up = dtls { dtls = .up(policy) } }
@@ -98,7 +119,8 @@ public struct TunnelSession: ~Copyable {
         case .data?:
             dtlsTraffic.packetsIn += 1
             dtlsTraffic.bytesIn += datagram.count - 1
-            actions.append(.writeToTun(Array(datagram.dropFirst())))
+            let payload = UnsafeRawBufferPointer(rebasing: datagram.dropFirst())
+            if copying { actions.append(.writeToTun(Array(payload))) } else { deliver(payload) }
         case .dpdRequest?:
             // Answered over DTLS with the same bytes (protocol.md §3.5); UDP loses what it must.
             actions.append(.sendDTLS([CSTPPacketType.dpdResponse.rawValue] + datagram.dropFirst()))
@@ -257,7 +279,7 @@ public struct TunnelSession: ~Copyable {
     }
 
     /// Handles every complete CSTP frame in the decoder.
-    private mutating func drainFrames(now: Double) {
+    private mutating func drainFrames(now: Double, copying: Bool, deliver: (UnsafeRawBufferPointer) -> Void) {
         while !hasEnded {
             let frame: (type: UInt8, payload: UnsafeRawBufferPointer)?
             do {
@@ -271,7 +293,7 @@ public struct TunnelSession: ~Copyable {
             case .data?:
                 tls.packetsIn += 1
                 tls.bytesIn += frame.payload.count
-                actions.append(.writeToTun(Array(frame.payload)))
+                if copying { actions.append(.writeToTun(Array(frame.payload))) } else { deliver(frame.payload) }
             case .dpdRequest?:
                 // The answer echoes the request's payload (protocol.md §3.4); a bounded number wait at once.
                 if FrameBudget.mayQueueDPDResponse(queued: dpdAnswersWaiting) {
