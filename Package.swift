@@ -40,6 +40,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The privileged service and its wire protocol: front ends drive connections over a Unix socket (issue 15).
+        .target(name: "Service", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "Store", "CLinux",
+                                                .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Screen model with no curses.
         .target(name: "TUI", dependencies: ["Engine", "QRCode"], swiftSettings: strict),
         // QR codes (libqrencode) for a login URL to open on a phone or another machine.
@@ -49,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgate",
             dependencies: [
-                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal", "QRCode",
+                "GatewayProtocol", "SecureChannel", "Store", "Engine", "Service", "TUI", "Terminal", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "GatewayProtocol", "Store"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),
     ],
