@@ -35,11 +35,15 @@ public final class ServiceClient: Sendable {
         }
     }
 
-    /// True when a service answers at `path` (and admits this user).
+    /// True when a service answers at `path` (whether or not it admits this user: connecting says which).
     public static func isRunning(path: String = ServiceProtocol.socketPath()) -> Bool {
-        guard let client = try? open(path: path, program: "probe") else { return false }
-        client.close()
-        return true
+        do {
+            try open(path: path, program: "probe").close()
+            return true
+        } catch {
+            if case .unavailable = error { return false }
+            return true
+        }
     }
 
     public func send(_ message: ClientMessage) throws(ServiceError) { try socket.send(message) }
