@@ -168,6 +168,40 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertEqual(try connections(Self.user).count, 0)
     }
 
+    /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to
+    /// start the service, and touches nothing.
+    func testWithoutAServiceAUserIsToldHowToStartIt() throws {
+        let result = try asUser(Self.user, ["connect", "https://gateway.lab.test/", "--non-interactive"])
+        XCTAssertEqual(result.exitCode, 1)
+        XCTAssertTrue(result.stderr.contains("no service at \(socketPath)"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("starting it with sudo"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("start it with 'sudo swiftgate service'"), result.stderr)
+    }
+
+    /// Socket activation as systemd's swiftgate.socket does it: the listening socket is passed in (LISTEN_FDS),
+    /// and the service answers on it.
+    func testSocketActivation() throws {
+        let activate = "/usr/bin/systemd-socket-activate"
+        guard FileManager.default.isExecutableFile(atPath: activate) else {
+            throw LabError("systemd-socket-activate is missing: install systemd (scripts/lab/lab.sh install does)")
+        }
+        let lab = try start()
+        let started = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], activate, "-l", socketPath,
+                                  "-E", "SWIFTGATE_RUNTIME_DIR=\(lab.runtimeDirectory)", "-E", "HOME=\(workDirectory)",
+                                  LabGateway.binary, "service", "--user", String(Self.user)])
+        service = started
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: socketPath), Date() < deadline { usleep(50_000) }
+        // What the socket unit's SocketMode=0666 does; the service decides who is admitted.
+        XCTAssertEqual(chmod(socketPath, 0o666), 0)
+        let connected = try connectDetached(lab, Self.user, url: lab["URL_HOST"], group: "Engineering")
+        XCTAssertEqual(connected.exitCode, 0, connected.allOutput)
+        XCTAssertTrue(started.stderrSoFar.contains("(socket activation)"), started.stderrSoFar)
+        XCTAssertTrue(try pingEventually(lab))
+        XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
+        XCTAssertEqual(try connections(Self.user).count, 0)
+    }
+
     /// A question with no front end to answer it waits a bounded time, says why, and the attempt ends.
     func testAQuestionWithNoFrontEndWaitsABoundedTime() throws {
         let lab = try start()
