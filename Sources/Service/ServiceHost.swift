@@ -66,7 +66,15 @@ public final class ServiceHost: Sendable {
             return
         }
         let client = ClientLink(socket: socket, peer: peer, id: ids.next())
-        clients.withLock { $0[client.id] = client }
+        let admitted = clients.withLock { all -> Bool in
+            guard all.count < RequestCheck.maxFrontEnds else { return false }
+            all[client.id] = client
+            return true
+        }
+        guard admitted else {
+            try? socket.send(ServiceMessage.refused("\(RequestCheck.maxFrontEnds) front ends are attached already: close one"))
+            return
+        }
         defer {
             clients.withLock { _ = $0.removeValue(forKey: client.id) }
             for connection in connections.withLock({ Array($0.values) }) { connection.detach(client.id) }
@@ -162,6 +170,10 @@ public final class ServiceHost: Sendable {
             client.send(.rejected("\(request.url.prefix(200)): \(error)"))
             return
         }
+        if let problem = RequestCheck.problem(request) {
+            client.send(.rejected(problem))
+            return
+        }
         let key = HostPortKey.make(host: url.host, port: url.port)
         let id = ids.next()
         let baseName = request.name.isEmpty ? key : String(GatewayText.printable(request.name).prefix(64))
@@ -171,6 +183,9 @@ public final class ServiceHost: Sendable {
                     ? "as \(existing.name): disconnect it first (swiftgate disconnect \(existing.name))"
                     : "(another user's connection)"
                 return .failure(.rejected("already connected to \(key) \(whose)"))
+            }
+            guard all.values.filter({ $0.owner == client.peer.uid }).count < RequestCheck.maxConnectionsPerUser else {
+                return .failure(.rejected("\(RequestCheck.maxConnectionsPerUser) connections are up for you already: disconnect one"))
             }
             var name = baseName
             var suffix = 2

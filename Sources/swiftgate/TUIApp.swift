@@ -56,6 +56,7 @@ final class TUIApp {
         let stopRequested = SignalFlag(signals: [SIGTERM, SIGHUP])
         var dirty = true
         var lastDraw = -1.0
+        var lastPoll = 0.0
         while true {
             if let input = terminal.read() {
                 dirty = true
@@ -85,6 +86,10 @@ final class TUIApp {
             }
             if quitWhenIdle && active == nil { return }
             let time = now
+            if serviceMode && time - lastPoll >= 5 {
+                lastPoll = time
+                pollService()
+            }
             if dirty || time - lastDraw >= 1 {
                 let size = terminal.size
                 var grid = ScreenGrid(width: size.width, height: size.height)
@@ -191,6 +196,11 @@ final class TUIApp {
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
+        case .upInService(let names):
+            if names != upInService {
+                upInService = names
+                reloadFromStore()
+            }
         case .finished(let outcome, let failed, let connection):
             // A connection left on screen behind a newer one ends quietly: only the one shown is cleared.
             if connection == nil || connection == active?.id {
@@ -326,6 +336,16 @@ final class TUIApp {
                 history?.finish(outcome: "failed (exit 1): \(why)", summary: summary)
                 mailbox.post(.finished(outcome: why, failed: true, connection: id))
             }
+        }
+    }
+
+    /// Which connections are up in the service, off the interface's thread; the answer comes by the mailbox.
+    private func pollService() {
+        let mailbox = self.mailbox
+        Task.detached {
+            guard let client = try? ServiceClient.open(program: "swiftgate tui") else { return }
+            defer { client.close() }
+            if let list = try? client.status() { mailbox.post(.upInService(Set(list.filter { $0.state != .ended }.map(\.name)))) }
         }
     }
 

@@ -14,6 +14,8 @@ enum UIMessage: Sendable {
     case identity(caNames: [String], files: [String], CheckedContinuation<String?, Never>)
     /// `connection`: the service connection it was (nil: the one run in this process).
     case finished(outcome: String, failed: Bool, connection: String?)
+    /// The names of this user's connections up in the service now (polled: one may end while not on screen).
+    case upInService(Set<String>)
 }
 
 /// A queue the engine's tasks post to and the interface loop drains between key reads: curses is only ever
