@@ -12,6 +12,29 @@ final class ServiceLabTests: LabTestCase {
     private var workDirectory = ""
     private var service: RunningCommand?
 
+    /// The binary and the lab's curl browser where the test users can run them: the checkout may sit in a
+    /// directory only root can enter (a fresh clone under `mktemp -d`).
+    private static let userFiles: String = {
+        let directory = NSTemporaryDirectory() + "sg-service-bin-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+        for (source, name) in [(LabGateway.binary, "swiftgate"),
+                               (LabGateway.repositoryRoot + "/scripts/lab/curl-browser.sh", "curl-browser.sh")] {
+            let target = directory + "/" + name
+            try? FileManager.default.removeItem(atPath: target)
+            if link(source, target) != 0 { try? FileManager.default.copyItem(atPath: source, toPath: target) }
+            chmod(target, 0o755)
+        }
+        return directory
+    }()
+
+    private var userBinary: String { Self.userFiles + "/swiftgate" }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "sg-service-bin-\(getpid())")
+        super.tearDown()
+    }
+
     override func setUpWithError() throws {
         try super.setUpWithError()
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
@@ -58,9 +81,10 @@ final class ServiceLabTests: LabTestCase {
     }
 
     /// The environment a user's front end runs with: its own home (database, log), nothing of root's.
-    private func userCommand(_ uid: UInt32, _ arguments: [String]) -> [String] {
+    private func userCommand(_ uid: UInt32, _ arguments: [String], environment: [String] = []) -> [String] {
         ["setpriv", "--reuid", String(uid), "--regid", String(uid), "--clear-groups", "env", "-i", "PATH=/usr/bin:/bin",
-         "HOME=\(home(uid))", "SWIFTGATE_SOCKET=\(socketPath)", "TERM=xterm-256color", LabGateway.binary] + arguments
+         "HOME=\(home(uid))", "SWIFTGATE_SOCKET=\(socketPath)", "TERM=xterm-256color"] + environment
+            + [userBinary] + arguments
     }
 
     private func asUser(_ uid: UInt32, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CommandResult {
@@ -140,6 +164,28 @@ final class ServiceLabTests: LabTestCase {
         // The user's own database has the history and the groups; the service wrote nothing of the user's.
         let history = try asUser(Self.user, ["history"])
         XCTAssertTrue(history.stdout.contains("gateway.lab.test:4443"), history.allOutput)
+    }
+
+    /// External-browser SSO through the service: the front end (the user's) opens the user's browser, the
+    /// token comes back to the service's callback listener, the tunnel comes up; root started no browser.
+    func testSingleSignOnOpensTheUsersOwnBrowser() throws {
+        let lab = try start(["--asa"])
+        try startService(lab, users: [Self.user])
+        let hops = home(Self.user) + "/browser.log"
+        let command = ["ip", "netns", "exec", lab["CLIENT_NS"]]
+            + userCommand(Self.user, ["connect", lab["ASA_URL"] + "/sso-external", "--cafile", try userCA(lab, Self.user),
+                                      "--external-browser", Self.userFiles + "/curl-browser.sh", "--events", "json", "--detach"],
+                          environment: ["CURL_BROWSER_CAFILE=\(try userCA(lab, Self.user))", "CURL_BROWSER_LOG=\(hops)"])
+        let result = try CommandRunner.run(command, timeout: 90)
+        XCTAssertEqual(result.exitCode, 0, result.allOutput)
+        let sso = result.events.filter { $0["event"] as? String == "sso" }
+        XCTAssertEqual(sso.map { $0["state"] as? String }, ["started", "done"], "\(sso)")
+        XCTAssertEqual(sso.first?["browser"] as? String, Self.userFiles + "/curl-browser.sh")
+        var info = stat()
+        XCTAssertEqual(stat(hops, &info), 0, "the browser ran")
+        XCTAssertEqual(info.st_uid, Self.user, "as the user, not as root")
+        XCTAssertTrue(try pingEventually(lab))
+        XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
     }
 
     /// Two gateways at once, each with its own tun; the same gateway a second time is refused.
