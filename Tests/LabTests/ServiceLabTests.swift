@@ -214,6 +214,52 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertEqual(try connections(Self.user).count, 0)
     }
 
+    /// The interface beside a connection made elsewhere: it attaches to it, connects a second gateway beside it,
+    /// and marks both rows up on the gateways screen.
+    func testTheInterfaceShowsTwoConnectionsOnTheGatewaysScreen() throws {
+        let lab = try start(["--asa"])
+        try startService(lab, users: [Self.user])
+        let ca = try userCA(lab, Self.user)
+        XCTAssertEqual(try asUser(Self.user, ["gateways", "add", "lab", lab["URL_HOST"], "--group", "Engineering",
+                                              "--user", "alice"]).exitCode, 0)
+        XCTAssertEqual(try asUser(Self.user, ["gateways", "add", "asa", lab["ASA_URL"] + "/ok", "--group", lab["ASA_GROUP"],
+                                              "--user", "alice"]).exitCode, 0)
+        let first = try asUser(Self.user, ["connect", "lab", "--cafile", ca, "--passwd-on-stdin", "--detach"],
+                               stdin: lab["ALICE_PASS"] + "\n")
+        XCTAssertEqual(first.exitCode, 0, first.allOutput)
+        let shell = userCommand(Self.user, ["--cafile", ca]).map { "'\($0)'" }.joined(separator: " ")
+        let screen = try TmuxScreen(command: shell, label: lab["LAB_ID"])
+        try screen.waitFor("attached to lab, up in the service")
+        try screen.keys("1")
+        try screen.waitFor("Gateways (2)")
+        try screen.keys("g", "Enter")  // the first row: asa
+        try screen.waitFor("Username: alice", timeout: 30)  // the saved user; Enter moves to the password
+        try screen.keys("Enter")
+        try screen.waitFor("> Password:")
+        try screen.type(lab["ASA_PASS"])
+        try screen.keys("Enter")
+        try screen.waitFor("connected asa", timeout: 30)
+        try screen.waitFor("DTLS up", timeout: 30)
+        try screen.keys("1")
+        try screen.waitFor("Gateways (2)")
+        let deadline = Date().addingTimeInterval(20)
+        var rows = ""
+        while Date() < deadline {
+            rows = screen.text
+            let up = rows.split(separator: "\n").filter { $0.contains(" up ") || $0.hasSuffix(" up") || $0.contains("up  ") }
+            if rows.contains("asa"), up.count >= 2 { break }
+            usleep(200_000)
+        }
+        let lines = rows.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.contains("lab ") && $0.contains(" up") }, rows)
+        XCTAssertTrue(lines.contains { $0.contains("asa ") && $0.contains(" up") }, rows)
+        XCTAssertEqual(try connections(Self.user).count, 2)
+        try screen.keys("q")
+        XCTAssertTrue(try screen.waitFor("swiftgate exited with").contains("swiftgate exited with 0"))
+        XCTAssertEqual(try connections(Self.user).count, 2, "q leaves both up")
+        for name in ["lab", "asa"] { XCTAssertEqual(try asUser(Self.user, ["disconnect", name]).exitCode, 0) }
+    }
+
     /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to
     /// start the service, and touches nothing.
     func testWithoutAServiceAUserIsToldHowToStartIt() throws {
