@@ -260,6 +260,37 @@ final class ServiceLabTests: LabTestCase {
         for name in ["lab", "asa"] { XCTAssertEqual(try asUser(Self.user, ["disconnect", name]).exitCode, 0) }
     }
 
+    /// The certificate question of a connection run by root goes to the user's interface, and the pin it
+    /// accepts lands in the user's own database (the service keeps none); the next connection trusts it.
+    func testTheTrustQuestionGoesToTheUsersInterfaceAndThePinToTheirDatabase() throws {
+        let lab = try start(["--server-cert", "self-signed"])
+        try startService(lab, users: [Self.user])
+        XCTAssertEqual(try asUser(Self.user, ["gateways", "add", "lab", lab["URL_HOST"], "--group", "Engineering",
+                                              "--user", "alice"]).exitCode, 0)
+        let shell = userCommand(Self.user, []).map { "'\($0)'" }.joined(separator: " ")
+        let screen = try TmuxScreen(command: shell, label: lab["LAB_ID"])
+        try screen.waitFor("Gateways (1)")
+        try screen.keys("Enter")
+        try screen.waitFor("a stray key never trusts", timeout: 30)
+        try screen.keys("t")
+        try screen.waitFor("Username: alice", timeout: 30)
+        try screen.keys("Enter")
+        try screen.waitFor("> Password:")
+        try screen.type(lab["ALICE_PASS"])
+        try screen.keys("Enter")
+        try screen.waitFor("connected lab", timeout: 30)
+        try screen.keys("Q")
+        try screen.waitFor("Disconnect from lab and quit?")
+        try screen.keys("y")
+        try screen.waitFor("swiftgate exited with")
+        let pins = try asUser(Self.user, ["trust", "list"])
+        XCTAssertTrue(pins.stdout.contains(lab["SELF_SIGNED_PIN"]), pins.allOutput)
+        // The headless front end never trusts at a prompt: only the user's saved pin lets this one through.
+        let again = try asUser(Self.user, ["connect", "lab", "--passwd-on-stdin", "--detach"], stdin: lab["ALICE_PASS"] + "\n")
+        XCTAssertEqual(again.exitCode, 0, again.allOutput)
+        XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
+    }
+
     /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to
     /// start the service, and touches nothing.
     func testWithoutAServiceAUserIsToldHowToStartIt() throws {
