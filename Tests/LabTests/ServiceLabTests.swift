@@ -91,9 +91,9 @@ final class ServiceLabTests: LabTestCase {
         try CommandRunner.run(userCommand(uid, arguments), stdin: stdin, timeout: timeout)
     }
 
-    private func root(_ arguments: [String]) throws -> CommandResult {
+    private func root(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
         try CommandRunner.run(["env", "SWIFTGATE_SOCKET=\(socketPath)", "HOME=\(workDirectory)", LabGateway.binary] + arguments,
-                              timeout: 30)
+                              stdin: stdin, timeout: 60)
     }
 
     /// The CA, where the user can read it.
@@ -289,6 +289,30 @@ final class ServiceLabTests: LabTestCase {
         let again = try asUser(Self.user, ["connect", "lab", "--passwd-on-stdin", "--detach"], stdin: lab["ALICE_PASS"] + "\n")
         XCTAssertEqual(again.exitCode, 0, again.allOutput)
         XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
+    }
+
+    /// A service killed with SIGKILL leaves its sessions' state; the next service undoes what they set (the
+    /// vpnc-script's disconnect with the saved environment) before it takes connections.
+    func testTheNextServiceCleansUpAfterOneThatCrashed() throws {
+        let lab = try start()
+        try startService(lab, users: [])
+        let (script, dump) = try TeardownLabTests.wrapperScript(in: lab.stateDirectory)
+        // Root's front end may name its own script (a user's connection always runs the system one).
+        let connected = try root(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin",
+                                  "--no-dtls", "--script", script, "--detach"], stdin: lab["ALICE_PASS"] + "\n")
+        XCTAssertEqual(connected.exitCode, 0, connected.allOutput)
+        XCTAssertTrue(try pingEventually(lab))
+        service?.signal(SIGKILL)
+        _ = try service?.wait(timeout: 20)
+        service = nil
+        XCTAssertFalse(try String(contentsOfFile: dump, encoding: .utf8).contains("=== reason=disconnect"), "no teardown ran")
+        try startService(lab, users: [])
+        XCTAssertTrue(service?.stderrSoFar.contains("left by a service that did not stop cleanly") == true,
+                      service?.stderrSoFar ?? "")
+        XCTAssertTrue(try String(contentsOfFile: dump, encoding: .utf8).contains("=== reason=disconnect"),
+                      "the saved disconnect ran")
+        let routes = try lab.client(["ip", "route"], timeout: 30)
+        XCTAssertFalse(routes.stdout.contains("198.19.0.0"), "no route left: \(routes.stdout)")
     }
 
     /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to
