@@ -17,6 +17,9 @@ public final class ServiceHost: Sendable {
     private let ids = IDSource()
     private let connections = Mutex<[String: ServiceConnection]>([:])
     private let clients = Mutex<[Int: ClientLink]>([:])
+    /// Connections that ended lately, newest last (bounded).
+    private let ended = Mutex<[ConnectionStatus]>([])
+    static let maxEnded = 32
 
     public init(listener: ServiceListener, configuration: ServiceConfiguration) {
         self.listener = listener
@@ -137,7 +140,8 @@ public final class ServiceHost: Sendable {
             if case .success(let connection) = find(name, for: client) { connection.detach(client.id) }
             client.send(.accepted(name: name))
         case .status:
-            client.send(.status(visible(to: client).map(\.status)))
+            let recent = ended.withLock { $0 }.filter { configuration.policy.mayControl(uid: client.peer.uid, owner: $0.ownerUID) }
+            client.send(.status(visible(to: client).map(\.status), ended: recent))
         case .disconnect(let name):
             switch find(name, for: client) {
             case .success(let connection):
@@ -255,6 +259,11 @@ public final class ServiceHost: Sendable {
             if all[connection.name] === connection { all[connection.name] = nil }
         }
         connection.end(outcome: outcome, failed: failed, exitCode: exitCode)
+        let status = connection.status
+        ended.withLock { list in
+            list.append(status)
+            if list.count > Self.maxEnded { list.removeFirst(list.count - Self.maxEnded) }
+        }
     }
 
     private func makeOptions(_ request: ConnectRequest, url: GatewayURL, connection: ServiceConnection,

@@ -16,6 +16,8 @@ struct DisconnectCommand: ParsableCommand {
     @Option(help: "Seconds to wait for the teardown.")
     var timeout: Double = 30
 
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
         let client: ServiceClient
         do { client = try ServiceAccess.open(program: "swiftgate disconnect") } catch { throw ServiceQuery.failure("\(error)") }
@@ -26,8 +28,9 @@ struct DisconnectCommand: ParsableCommand {
         } catch { throw ServiceQuery.failure("\(error)") }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            guard let list = try? client.status() else { break }
+            guard let (list, ended) = try? client.statusAndEnded() else { break }
             if !list.contains(where: { $0.name == stopped }) {
+                if let database = try? store.open() { HistoryRepair.finish(ended, in: database) }
                 print("Disconnected \(stopped).")
                 return
             }

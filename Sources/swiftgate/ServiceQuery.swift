@@ -2,14 +2,22 @@ import ArgumentParser
 import Engine
 import Foundation
 import Service
+import Store
 
 /// What the headless service commands share.
 enum ServiceQuery {
-    static func status(program: String) throws -> [ConnectionStatus] {
+    /// The connections up; those that ended lately finish their history in `store` (when given).
+    static func status(program: String, store: SwiftgateStore? = nil) throws -> [ConnectionStatus] {
+        try statusAndEnded(program: program, store: store).up
+    }
+
+    static func statusAndEnded(program: String, store: SwiftgateStore?) throws -> (up: [ConnectionStatus], ended: [ConnectionStatus]) {
         do {
             let client = try ServiceAccess.open(program: program)
             defer { client.close() }
-            return try client.status()
+            let answer = try client.statusAndEnded()
+            if let store { HistoryRepair.finish(answer.ended, in: store) }
+            return answer
         } catch {
             throw failure("\(error)")
         }

@@ -11,13 +11,16 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show the connections the service runs for you."
     )
 
-    @Flag(help: "One JSON document: {\"connections\": [...]}.")
+    @Flag(help: "One JSON document: {\"connections\": [...], \"ended\": [...]} (ended: lately, with their outcome).")
     var json = false
 
+    @OptionGroup var store: StoreOptions
+
     func run() throws {
-        let list = try ServiceQuery.status(program: "swiftgate status")
+        // Connections that ended while nobody was attached finish their history in the user's database here.
+        let (list, ended) = try ServiceQuery.statusAndEnded(program: "swiftgate status", store: try? store.open())
         if json {
-            StandardStreams.out(try ServiceQuery.json(["connections": list]) + "\n")
+            StandardStreams.out(try ServiceQuery.json(["connections": list, "ended": ended]) + "\n")
             return
         }
         guard !list.isEmpty else {

@@ -196,8 +196,9 @@ final class TUIApp {
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
-        case .upInService(let names):
-            if names != upInService {
+        case .upInService(let names, let ended):
+            HistoryRepair.finish(ended, in: store)
+            if names != upInService || !ended.isEmpty {
                 upInService = names
                 reloadFromStore()
             }
@@ -262,7 +263,8 @@ final class TUIApp {
         if serviceMode {
             let remote: RemoteConnection
             do {
-                let request = try ConnectRequest.make(name: gateway.name, options: options, settings: settings)
+                var request = try ConnectRequest.make(name: gateway.name, options: options, settings: settings)
+                request.historyID = history.id
                 let client = try ServiceClient.open(program: "swiftgate tui")
                 remote = try RemoteConnection.start(request, client: client, frontEnd: frontEnd,
                                                     store: SQLiteSessionStore(store: store), browserCommand: sso.externalBrowser)
@@ -330,7 +332,7 @@ final class TUIApp {
                 history?.finish(outcome: outcome, summary: summary)
                 mailbox.post(.finished(outcome: outcome, failed: failed, connection: id))
             case .detached:
-                history?.finish(outcome: "detached: still up in the service", summary: summary)
+                history?.finish(outcome: HistoryRepair.detachedPrefix + ": still up in the service", summary: summary)
                 mailbox.post(.finished(outcome: "\(id) stays up in the service", failed: false, connection: id))
             case .lost(let why):
                 history?.finish(outcome: "failed (exit 1): \(why)", summary: summary)
@@ -345,7 +347,9 @@ final class TUIApp {
         Task.detached {
             guard let client = try? ServiceClient.open(program: "swiftgate tui") else { return }
             defer { client.close() }
-            if let list = try? client.status() { mailbox.post(.upInService(Set(list.filter { $0.state != .ended }.map(\.name)))) }
+            if let (up, ended) = try? client.statusAndEnded() {
+                mailbox.post(.upInService(Set(up.map(\.name)), ended: ended))
+            }
         }
     }
 
@@ -356,7 +360,9 @@ final class TUIApp {
         do {
             let client = try ServiceClient.open(program: "swiftgate tui")
             defer { client.close() }
-            list = try client.status()
+            let answer = try client.statusAndEnded()
+            list = answer.up
+            HistoryRepair.finish(answer.ended, in: store)
         } catch {
             model.session.note("\(error)", level: .error, at: now)
             return

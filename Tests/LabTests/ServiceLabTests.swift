@@ -162,8 +162,11 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertEqual(try connections(Self.user).count, 0)
         XCTAssertNotEqual(try lab.client(["ip", "link", "show", "dev", interface]).exitCode, 0, "its tun is gone")
         // The user's own database has the history and the groups; the service wrote nothing of the user's.
+        // The connect that left it up wrote "detached"; the disconnect that heard of its end finished the record.
         let history = try asUser(Self.user, ["history"])
         XCTAssertTrue(history.stdout.contains("gateway.lab.test:4443"), history.allOutput)
+        XCTAssertTrue(history.stdout.contains("disconnected by the user"), history.stdout)
+        XCTAssertFalse(history.stdout.contains("detached"), history.stdout)
     }
 
     /// External-browser SSO through the service: the front end (the user's) opens the user's browser, the
