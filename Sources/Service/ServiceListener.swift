@@ -26,9 +26,15 @@ public final class ServiceListener: Sendable {
             return ServiceListener(descriptor: fd, path: path, activated: true)
         }
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty && !FileManager.default.fileExists(atPath: directory) {
-            // /run/swiftgate: root's; the socket in it is reachable by everyone (0755 directory).
-            _ = mkdir(directory, 0o755)
+        if !directory.isEmpty {
+            // /run/swiftgate is root's and private (session state, locks: 0700 from RuntimeDirectory); front ends
+            // must still reach the socket in it, so it may be passed through (0711), never listed.
+            if !FileManager.default.fileExists(atPath: directory) { _ = mkdir(directory, 0o711) }
+            var info = stat()
+            if lstat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR, info.st_uid == geteuid(),
+               info.st_mode & 0o011 != 0o011 {
+                _ = chmod(directory, (info.st_mode & 0o7777) | 0o011)
+            }
         }
         // A socket left by a service that died is replaced; one that answers is another service, not ours to take.
         if (try? MessageSocket.connect(path: path)).map({ $0.close(); return true }) == true {

@@ -66,7 +66,7 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(help: "Through the service: return once the tunnel carries data, leaving it up (swiftgate status / disconnect).")
     var detach = false
 
-    @Flag(name: .customLong("no-service"), help: "As root: run the connection in this process even when a service runs.")
+    @Flag(name: .customLong("no-service"), help: "Run the connection in this process (needs root), not in the service.")
     var noService = false
 
     @Flag(name: .customLong("no-dtls"), help: "Do not offer DTLS: all data over TLS.")
@@ -121,7 +121,7 @@ struct ConnectCommand: AsyncParsableCommand {
     func run() async throws {
         // Through the service unless only the login is wanted, or root asked to run it here (issue 15).
         var service: ServiceClient?
-        if !authenticate && !(noService && geteuid() == 0) {
+        if !authenticate && !noService {
             do { service = try ServiceAccess.forConnecting(program: "swiftgate connect") } catch {
                 FileManager.default.standardError("swiftgate: \(error)\n")
                 throw ExitCode(1)

@@ -31,21 +31,21 @@ enum ServiceAccess {
         let interactive = isatty(STDIN_FILENO) == 1
         StandardStreams.err("swiftgate: no service at \(path) (\(reason)); starting it with sudo: "
                             + "sudo \(executable) service --user \(user) (it stays up; 'make install' sets up systemd instead)\n")
-        var arguments = ["sudo"]
+        var arguments = ["sudo"]  // argv[0]
         if !interactive { arguments.append("-n") }
         arguments += ["-b", executable, "service", "--user", user, "--socket", path]
-        // Foundation's Process keeps this process group, so sudo can ask for a password on this terminal.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let status: Int32
-        do {
-            try process.run()
-            process.waitUntilExit()
-            status = process.terminationStatus
-        } catch {
-            throw .unavailable(path: path, reason: "sudo could not be started: \(error)")
+        // posix_spawn in this process group (sudo may ask for a password on this terminal) and waitpid: sudo -b
+        // returns once the service is started in the background. (Foundation's Process waits on a run loop.)
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "sudo", nil, nil, argv, environ)
+        guard spawned == 0 else {
+            throw .unavailable(path: path, reason: "sudo could not be started: \(String(cString: strerror(spawned)))")
         }
+        var wait: Int32 = 0
+        while waitpid(pid, &wait, 0) < 0 && errno == EINTR {}
+        let status = (wait & 0x7f) == 0 ? (wait >> 8) & 0xff : 128 + (wait & 0x7f)
         guard status == 0 else {
             throw .unavailable(path: path, reason: "sudo could not start it (exit \(status))")
         }

@@ -318,6 +318,43 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertFalse(routes.stdout.contains("198.19.0.0"), "no route left: \(routes.stdout)")
     }
 
+    /// No service running, and the user may start it with sudo: the front end says so, starts it (in the
+    /// background, for this user) and the connection goes through it.
+    func testWithoutAServiceTheFrontEndStartsOneThroughSudo() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sudo") else {
+            throw LabError("sudo is missing: install it (scripts/lab/lab.sh install does)")
+        }
+        let lab = try start()
+        // sudo wants the user in the passwd database: a system account for the test's uid, removed after.
+        var madeUser = false
+        if try CommandRunner.run(["getent", "passwd", String(Self.user)], timeout: 10).exitCode != 0 {
+            let made = try CommandRunner.run(["useradd", "--system", "--no-create-home", "--uid", String(Self.user),
+                                              "--shell", "/usr/sbin/nologin", "--home-dir", "/nonexistent", "sg-lab-\(Self.user)"],
+                                             timeout: 30)
+            XCTAssertEqual(made.exitCode, 0, made.allOutput)
+            madeUser = made.exitCode == 0
+        }
+        defer { if madeUser { _ = try? CommandRunner.run(["userdel", "sg-lab-\(Self.user)"], timeout: 30) } }
+        let rule = "/etc/sudoers.d/swiftgate-lab-\(lab["LAB_ID"])"
+        try ("Defaults:#\(Self.user) env_keep += \"SWIFTGATE_RUNTIME_DIR\"\n"
+             + "#\(Self.user) ALL=(root) NOPASSWD: \(userBinary) service *\n").write(toFile: rule, atomically: true, encoding: .utf8)
+        chmod(rule, 0o440)
+        defer {
+            unlink(rule)
+            _ = try? CommandRunner.run(["pkill", "-TERM", "-f", "swiftgate service --user .* --socket \(socketPath)"], timeout: 10)
+        }
+        let command = ["ip", "netns", "exec", lab["CLIENT_NS"]]
+            + userCommand(Self.user, ["connect", lab["URL_HOST"], "--cafile", try userCA(lab, Self.user), "--user", "alice",
+                                      "--group", "Engineering", "--passwd-on-stdin", "--detach"],
+                          environment: ["SWIFTGATE_RUNTIME_DIR=\(lab.runtimeDirectory)"])
+        let connected = try CommandRunner.run(command, stdin: lab["ALICE_PASS"] + "\n", timeout: 60)
+        XCTAssertEqual(connected.exitCode, 0, connected.allOutput)
+        XCTAssertTrue(connected.stderr.contains("starting it with sudo"), connected.stderr)
+        XCTAssertTrue(try pingEventually(lab))
+        XCTAssertEqual(try connections(Self.user).first?["ownerUID"] as? Int, Int(Self.user))
+        XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
+    }
+
     /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to
     /// start the service, and touches nothing.
     func testWithoutAServiceAUserIsToldHowToStartIt() throws {

@@ -148,7 +148,7 @@ final class TunnelLabTests: LabTestCase {
         let lab = try start()
         let result = try CommandRunner.run(["ip", "netns", "exec", lab["CLIENT_NS"], "setpriv", "--reuid=65534",
                                             "--regid=65534", "--clear-groups", "--inh-caps=-all", LabGateway.binary,
-                                            "connect", lab["URL"], "--cafile", lab["CA_FILE"]], timeout: 30)
+                                            "connect", lab["URL"], "--cafile", lab["CA_FILE"], "--no-service"], timeout: 30)
         XCTAssertEqual(result.exitCode, 7, result.allOutput)
         XCTAssertTrue(result.stderr.contains("sudo"), result.stderr)
     }

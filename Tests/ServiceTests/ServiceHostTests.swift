@@ -78,3 +78,19 @@ final class ServiceHostTests: XCTestCase {
         }
     }
 }
+
+/// The socket's directory is private (session state) but must let front ends through to the socket.
+final class ServiceListenerDirectoryTests: XCTestCase {
+    func testAPrivateDirectoryIsMadePassableButNotListable() throws {
+        let directory = NSTemporaryDirectory() + "swiftgate-listener-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        XCTAssertEqual(mkdir(directory, 0o700), 0)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let listener = try ServiceListener.open(path: directory + "/sock", environment: [:])
+        defer { listener.close() }
+        var info = stat()
+        XCTAssertEqual(stat(directory, &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o711)
+        XCTAssertEqual(stat(directory + "/sock", &info), 0)
+        XCTAssertEqual(info.st_mode & 0o777, 0o666, "who may use it is SO_PEERCRED's to decide")
+    }
+}
