@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CSecret", pkgConfig: "libsecret-1", providers: [.apt(["libsecret-1-dev"])]),
 
         // Pure protocol: no sockets, no clock, no C.
         .target(name: "GatewayProtocol", swiftSettings: strict),
@@ -40,6 +41,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Saved passwords (the user's Secret Service through libsecret): a vault and the front end that uses it.
+        .target(name: "Vault", dependencies: ["Engine", "GatewayProtocol", "CSecret"], swiftSettings: strict),
         // Screen model with no curses.
         .target(name: "TUI", dependencies: ["Engine", "QRCode"], swiftSettings: strict),
         // QR codes (libqrencode) for a login URL to open on a phone or another machine.
@@ -49,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgate",
             dependencies: [
-                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal", "QRCode",
+                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal", "QRCode", "Vault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,6 +67,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "Engine", "GatewayProtocol"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),
     ],
