@@ -25,6 +25,10 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .customLong("passwd-on-stdin"), help: "Read the password, then answers to later form fields, from stdin (one per line).")
     var passwordOnStdin = false
 
+    @Flag(name: .customLong("save-password"),
+          help: "Save the password typed for this login in the Secret Service once the login succeeds (later connects use it).")
+    var savePassword = false
+
     @Option(help: "Extra trust anchors (PEM file).")
     var cafile: String?
 
@@ -164,8 +168,12 @@ struct ConnectCommand: AsyncParsableCommand {
             LogFileHandler(file: logFile, mirrorToStandardError: verbose, logLevel: level)
         }
         options.logger.info("connect \(url) (gateway \(target.name ?? "-"))")
-        let frontEnd = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
+        let headless = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
                                         nonInteractive: nonInteractive)
+        // A saved password answers the login, or the typed one is saved after it (issue 15, item 5).
+        let (frontEnd, savedPasswords) = cookieOnStdin ? (headless, nil)
+            : SavedPasswords.wrap(headless, url: url, user: user ?? target.gateway?.username, save: savePassword,
+                                  typed: passwordOnStdin)
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
         let sink = EventSink(mode: events, logger: options.logger)
         let printer = Task { await sink.drain(engine.events) }
@@ -195,6 +203,7 @@ struct ConnectCommand: AsyncParsableCommand {
                                                remoteAddress: url.host)
             } else {
                 session = try await engine.authenticate()
+                await SavedPasswords.commit(savedPasswords)
             }
         } catch let error as EngineError {
             throw await fail(error)
