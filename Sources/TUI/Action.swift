@@ -8,6 +8,7 @@ public enum Action: String, Sendable, CaseIterable {
     case nextField, previousField, submit, nextOption, previousOption, eraseCharacter, clearField
     case cancel, trustOnce, trustAlways, confirm, deny
     case cleanup
+    case forgetPassword, toggleSavePassword
 
     public var help: String {
         switch self {
@@ -46,6 +47,8 @@ public enum Action: String, Sendable, CaseIterable {
         case .confirm: "Yes"
         case .deny: "No"
         case .cleanup: "Remove the routes, DNS and tun a killed session left"
+        case .forgetPassword: "Forget the gateway's saved password"
+        case .toggleSavePassword: "Save the password in the keyring, or not"
         }
     }
 }

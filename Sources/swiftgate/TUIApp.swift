@@ -25,6 +25,7 @@ final class TUIApp {
     private let caFile: String?
 
     private let sso: SSOOptions
+    private let passwords = TUISavedPasswords()
 
     init(store: SwiftgateStore, theme: Theme, caFile: String?, sso: SSOOptions = SSOOptions()) {
         self.sso = sso
@@ -100,6 +101,7 @@ final class TUIApp {
                     model.session.note(line, level: line.hasPrefix("still left") ? .warning : .info)
                 }
             }
+        case .forgetPassword(let name): model.session.note(passwords.forget(name, in: store), at: now)
         case .disconnect:
             if let engine { Task { _ = await engine.requestStop(hangup: false) } }
         case .reconnect:
@@ -154,7 +156,9 @@ final class TUIApp {
             model.present(.group(GroupPicker(choice)))
         case .form(let form, let answer):
             pendingForm = answer
-            model.present(.form(FormDialog(form, gateway: model.session.gateway)))
+            var dialog = FormDialog(form, gateway: model.session.gateway)
+            dialog.saveRequestKey = passwords.saveRequestKey(for: form)
+            model.present(.form(dialog))
         case .trust(let question, let answer):
             pendingTrust = answer
             model.present(.certificate(CertificatePrompt(question, openedAt: now)))
@@ -204,7 +208,9 @@ final class TUIApp {
         options.authTimeoutSeconds = AuthTimeout.resolve(flag: nil, store: store, gateway: gateway.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
-        let engine = ConnectionEngine(options: options, frontEnd: TUIFrontEnd(mailbox: mailbox, username: gateway.username))
+        let (frontEnd, savedPasswords) = passwords.frontEnd(wrapping: TUIFrontEnd(mailbox: mailbox, username: gateway.username),
+                                                            url: url, user: gateway.username, mailbox: mailbox)
+        let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
         self.engine = engine
         model.begin(gateway: gateway.name, url: gateway.url, at: now)
         var settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
@@ -227,6 +233,7 @@ final class TUIApp {
             let failed: Bool
             do {
                 let session = try await engine.authenticate()
+                await TUISavedPasswords.commit(savedPasswords, mailbox: mailbox)
                 let end = try await engine.runTunnel(session, settings: settings)
                 outcome = end.clean ? "disconnected: \(end.reason)" : "ended: \(end.reason)"
                 failed = !end.clean
