@@ -77,6 +77,24 @@ final class SavedPasswordLabTests: LabTestCase {
         for result in [first, second, third] { XCTAssertFalse(result.allOutput.contains(password)) }
     }
 
+    /// ocserv's OTP step asks `password` again (another message): the saved password answers the first, the
+    /// person (stdin) the second, and the OTP is never what was saved.
+    func testWithASecondFactorTheSavedPasswordAnswersOnlyThePassword() throws {
+        let lab = try start(["--otp"])
+        let bus = try startKeyring(lab)
+        let login = ["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "carol", "--group", "Sales", "--authenticate"]
+        let saving = try CommandRunner.run(command(lab, bus: bus, login + ["--passwd-on-stdin", "--save-password"]),
+                                           stdin: lab["CAROL_PASS"] + "\n" + (try lab.otp(for: "carol")) + "\n", timeout: 60)
+        XCTAssertEqual(saving.exitCode, 0, saving.allOutput)
+        XCTAssertTrue(saving.stderr.contains("the password of carol is saved"), saving.stderr)
+        // Only the OTP on stdin now.
+        let saved = try CommandRunner.run(command(lab, bus: bus, login + ["--non-interactive"]),
+                                          stdin: (try lab.otp(for: "carol")) + "\n", timeout: 60)
+        XCTAssertEqual(saved.exitCode, 0, saved.allOutput)
+        XCTAssertTrue(saved.stderr.contains("using the saved password of carol"), saved.stderr)
+        XCTAssertNotNil(saved.authValue("COOKIE"))
+    }
+
     /// Without a Secret Service, --save-password says so and the connection goes on.
     func testWithoutASecretServiceSavingIsDeclinedAndTheLoginGoesOn() throws {
         let lab = try start()
