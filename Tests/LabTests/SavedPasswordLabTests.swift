@@ -77,6 +77,32 @@ final class SavedPasswordLabTests: LabTestCase {
         for result in [first, second, third] { XCTAssertFalse(result.allOutput.contains(password)) }
     }
 
+    /// The engine's own reconnect: the gateway restarts, refuses the session cookie, and the fresh login inside the
+    /// running session is answered by the saved password (no stdin, never a prompt).
+    func testTheSavedPasswordAnswersTheFreshLoginOfAReconnect() throws {
+        let lab = try start(["--extra", "dpd = 3"])
+        let bus = try startKeyring(lab)
+        let saving = try CommandRunner.run(command(lab, bus: bus, ["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user",
+                                                                   "alice", "--passwd-on-stdin", "--save-password", "--authenticate"]),
+                                           stdin: lab["ALICE_PASS"] + "\n", timeout: 60)
+        XCTAssertEqual(saving.exitCode, 0, saving.allOutput)
+        let session = try launch(command(lab, bus: bus, ["connect", "198.18.0.1:4443", "--cafile", lab["CA_FILE"], "--non-interactive",
+                                                         "--no-dtls", "--events", "json"]), stdin: "")
+        try session.waitForOutput(#""event":"connected""#, timeout: 40)
+        let restart = try CommandRunner.run(["/bin/bash", LabGateway.script, "restart", lab.stateDirectory], timeout: 60)
+        XCTAssertEqual(restart.exitCode, 0, restart.allOutput)
+        try session.waitForOutput(#""event":"reconnected""#, timeout: 60)
+        XCTAssertTrue(session.stdoutSoFar.contains("refused the session cookie"))
+        let logins = CommandResult(exitCode: 0, stdout: session.stdoutSoFar, stderr: "").phaseEvents("user-auth")
+            .filter { $0["state"] as? String == "done" }
+        XCTAssertEqual(logins.count, 2, "a fresh login after the refused cookie")
+        XCTAssertEqual(session.stderrSoFar.components(separatedBy: "using the saved password of alice").count - 1, 2,
+                       session.stderrSoFar)
+        XCTAssertTrue(try pingEventually(lab))
+        session.signal(SIGTERM)
+        XCTAssertEqual(try session.wait(timeout: 20).exitCode, 0)
+    }
+
     /// ocserv's OTP step asks `password` again (another message): the saved password answers the first, the
     /// person (stdin) the second, and the OTP is never what was saved.
     func testWithASecondFactorTheSavedPasswordAnswersOnlyThePassword() throws {
