@@ -110,6 +110,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 throw ValidationError("--servercert \(pin.prefix(80)): \(error)")
             }
         }
+        if savePassword && cookieOnStdin {
+            throw ValidationError("--save-password: with --cookie-on-stdin there is no login, so no password to save")
+        }
         if let authTimeout, !(1...3600).contains(authTimeout) {
             throw ValidationError("--auth-timeout takes 1 to 3600 seconds")
         }

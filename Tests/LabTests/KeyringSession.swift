@@ -16,13 +16,15 @@ extension LabTestCase {
 
     /// A session bus with an unlocked keyring in the client namespace; returns its address once the Secret
     /// Service owns its name. The bus (and the keyring daemon, which leaves with it) end with the test.
-    func startKeyring(_ lab: LabGateway) throws -> String {
+    /// `keyring: false`: the bus alone (D-Bus could still activate gnome-keyring on demand, which must not count).
+    func startKeyring(_ lab: LabGateway, keyring: Bool = true) throws -> String {
         let runtime = lab.stateDirectory + "/keyring-run"
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let script = """
             set -eu
             export XDG_RUNTIME_DIR="$0"
+            if [ "$1" = bare ]; then echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec sleep 900; fi
             IFS= read -r unlock
             printf '%s' "$unlock" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
             gnome-keyring-daemon --start --components=secrets >/dev/null
@@ -35,7 +37,7 @@ extension LabTestCase {
             exec sleep 900
             """
         let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], "dbus-run-session", "--", "/bin/bash", "-c",
-                                  script, runtime], stdin: "keyring-unlock-pw\n")
+                                  script, runtime, keyring ? "keyring" : "bare"], stdin: "keyring-unlock-pw\n")
         try session.waitForOutput("BUS=", timeout: 30)
         let line = session.stdoutSoFar.split(separator: "\n").first { $0.hasPrefix("BUS=") }
         return String(try XCTUnwrap(line).dropFirst(4))

@@ -130,5 +130,13 @@ final class SavedPasswordLabTests: LabTestCase {
         XCTAssertEqual(result.exitCode, 0, result.allOutput)
         XCTAssertTrue(result.stderr.contains("--save-password: no Secret Service"), result.stderr)
         XCTAssertNotNil(result.authValue("COOKIE"))
+
+        // A session bus where nothing owns org.freedesktop.secrets (gnome-keyring is only activatable): the same.
+        let bus = try startKeyring(lab, keyring: false)
+        let bare = try CommandRunner.run(command(lab, bus: bus, ["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user",
+                                                                 "alice", "--passwd-on-stdin", "--save-password", "--authenticate"]),
+                                         stdin: lab["ALICE_PASS"] + "\n", timeout: 60)
+        XCTAssertEqual(bare.exitCode, 0, bare.allOutput)
+        XCTAssertTrue(bare.stderr.contains("nothing provides org.freedesktop.secrets on the session bus"), bare.stderr)
     }
 }
