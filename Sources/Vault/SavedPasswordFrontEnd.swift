@@ -111,7 +111,9 @@ public actor SavedPasswordFrontEnd: FrontEnd {
         guard let typed = await ask(form) else { return nil }
         let answeredUser = usernameField.flatMap { typed[$0.name]?.reveal() }.flatMap { $0.isEmpty ? nil : $0 } ?? user
         if usernameField != nil { loginUser = answeredUser }
-        if let passwordField, let password = typed[passwordField.name] {
+        // Kept only once saving was asked for (the TUI's toggle comes with this very answer): a password nobody
+        // wants saved does not linger here.
+        if saveRequested, let passwordField, let password = typed[passwordField.name] {
             keepPending(Pending(user: answeredUser, password: password, shape: shape), form: form,
                         hasUsername: usernameField != nil, repeatsPrevious: previous?.sameQuestions(as: shape) == true)
         }
