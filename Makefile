@@ -5,7 +5,10 @@ ROOT := $(shell id -u)
 # As root (CI, sudo make test) the lab tests must run: a missing prerequisite fails them instead of skipping.
 LAB_ENV := $(if $(filter 0,$(ROOT)),SWIFTGATE_LAB=required,)
 
-.PHONY: all build run test unit lab-sweep setup clean bench fuzz demo demo-asa
+.PHONY: all build run test unit lab-sweep setup clean bench fuzz demo demo-asa install uninstall
+
+PREFIX ?= /usr/local
+SYSTEMD_DIR ?= /etc/systemd/system
 
 all: build
 
@@ -55,6 +58,27 @@ bench:
 	  echo "make bench needs root (network namespaces, tun devices, ocserv). Run: sudo make bench" >&2; \
 	  echo "(if sudo's PATH lacks swift: sudo env PATH=\"\$$PATH\" make bench)" >&2; exit 1; fi
 	SWIFT="$(SWIFT)" scripts/bench/bench.sh $(BENCH_ARGS)
+
+# The binary, and the service as systemd units (socket-activated) for the members of the swiftgate group (issue 15).
+install: setup
+	@if [ "$(ROOT)" != 0 ]; then echo "make install needs root: sudo env PATH=\"\$$PATH\" make install" >&2; exit 1; fi
+	$(SWIFT) build -c release
+	install -D -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/swiftgate" "$(DESTDIR)$(PREFIX)/bin/swiftgate"
+	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/swiftgate/README.md"
+	install -d "$(DESTDIR)$(SYSTEMD_DIR)"
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/swiftgate|g' contrib/systemd/swiftgate.service \
+	  > "$(DESTDIR)$(SYSTEMD_DIR)/swiftgate.service"
+	install -m 0644 contrib/systemd/swiftgate.socket "$(DESTDIR)$(SYSTEMD_DIR)/swiftgate.socket"
+	@if [ -z "$(DESTDIR)" ]; then \
+	  getent group swiftgate >/dev/null || groupadd --system swiftgate; \
+	  if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable --now swiftgate.socket; \
+	  else echo "systemd is not running here: the first front end starts the service through sudo"; fi; \
+	  echo "Add each user of the VPN to the swiftgate group: sudo usermod -aG swiftgate USER (then log in again)"; fi
+
+uninstall:
+	-systemctl disable --now swiftgate.socket swiftgate.service 2>/dev/null
+	rm -f "$(DESTDIR)$(PREFIX)/bin/swiftgate" "$(DESTDIR)$(SYSTEMD_DIR)/swiftgate.service" "$(DESTDIR)$(SYSTEMD_DIR)/swiftgate.socket"
+	rm -rf "$(DESTDIR)$(PREFIX)/share/doc/swiftgate"
 
 clean:
 	rm -rf .build

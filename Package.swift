@@ -41,6 +41,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The privileged service and its wire protocol: front ends drive connections over a Unix socket (issue 15).
+        .target(name: "Service", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "Store", "CLinux",
+                                                .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Saved passwords (the user's Secret Service through libsecret): a vault and the front end that uses it.
         .target(name: "Vault", dependencies: ["Engine", "GatewayProtocol", "CSecret"], swiftSettings: strict),
         // Screen model with no curses.
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgate",
             dependencies: [
-                "GatewayProtocol", "SecureChannel", "Store", "Engine", "TUI", "Terminal", "QRCode", "Vault",
+                "GatewayProtocol", "SecureChannel", "Store", "Engine", "Service", "TUI", "Terminal", "QRCode", "Vault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -68,6 +71,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "VaultTests", dependencies: ["Vault", "Engine", "GatewayProtocol"], swiftSettings: strict),
+        .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "GatewayProtocol", "Store"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),
     ],

@@ -1,6 +1,6 @@
 /// Why a gateway's certificate was trusted or refused: what a `certificate` event reports (DESIGN.md §3, §6).
 /// The raw values are the `decision` field of `--events json`.
-public enum CertificateDecision: String, Sendable, Equatable {
+public enum CertificateDecision: String, Sendable, Equatable, Codable {
     /// The system trust store validates it and nothing is pinned.
     case valid
     /// It is the certificate pinned for the gateway.

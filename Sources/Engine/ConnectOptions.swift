@@ -33,6 +33,8 @@ public struct ConnectOptions: Sendable {
     public var ssoBrowser: String?
     /// `--sso-headless`: the embedded browser without a window (an IdP that needs no person, and tests).
     public var ssoHeadless = false
+    /// Embedded-mode SSO may start Chromium here: not in the service for an unprivileged user (issue 15).
+    public var embeddedBrowserAllowed = true
     /// The external-browser callback port (Cisco's fixed 29786).
     public var ssoCallbackPort = SSOCallbackListener.defaultPort
     /// Where the engine tells its story at debug level (HTTP exchanges, with every credential redacted).

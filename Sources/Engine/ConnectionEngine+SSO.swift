@@ -15,6 +15,8 @@ extension ConnectionEngine {
         var why: String
         if sso.externalBrowser {
             why = "the gateway wants the external-browser mode, and this login has no STRAP key"
+        } else if !options.embeddedBrowserAllowed {
+            why = "the Swiftgate service does not run a browser for a user (embedded mode needs the client run as root)"
         } else if let browser = EmbeddedBrowserLogin.findBrowser(options.ssoBrowser) {
             if options.ssoHeadless || EmbeddedBrowserLogin.canShowWindow(environment: environment) {
                 return try await embeddedLogin(sso, browser: browser)
@@ -41,7 +43,11 @@ extension ConnectionEngine {
         var browser: String?
         var message: String?
         let graphical = EmbeddedBrowserLogin.canShowWindow(environment: environment)
-        if options.externalBrowser != nil || !(environment["BROWSER"] ?? "").isEmpty || graphical {
+        let loginURL = sso.loginURL
+        if let opening = try await ask({ [frontEnd] in await frontEnd.openLoginURL(loginURL) }) ?? nil {
+            browser = opening.browser
+            message = opening.problem
+        } else if options.externalBrowser != nil || !(environment["BROWSER"] ?? "").isEmpty || graphical {
             do {
                 try BrowserLauncher.open(sso.loginURL, command: options.externalBrowser)
                 browser = options.externalBrowser ?? environment["BROWSER"].flatMap { $0.isEmpty ? nil : $0 } ?? "xdg-open"

@@ -10,8 +10,24 @@ public protocol FrontEnd: Sendable {
     /// use (certificate and key together, or the key beside it as NAME.key / NAME-key.pem), or nil to go on
     /// without one.
     func chooseIdentity(caNames: [String]) async -> String?
+    /// External-browser single sign-on: the front end opens the login URL in the person's own browser and says
+    /// with what (or why it could not). nil: the front end leaves it to the engine (a front end in the same
+    /// process); the service's front end always answers, since root never starts a user's browser (issue 15).
+    func openLoginURL(_ url: String) async -> BrowserOpening?
+}
+
+/// What a front end did with a login URL.
+public struct BrowserOpening: Sendable, Equatable {
+    public var browser: String?
+    public var problem: String?
+
+    public init(browser: String?, problem: String?) {
+        self.browser = browser
+        self.problem = problem
+    }
 }
 
 extension FrontEnd {
     public func chooseIdentity(caNames: [String]) async -> String? { nil }
+    public func openLoginURL(_ url: String) async -> BrowserOpening? { nil }
 }

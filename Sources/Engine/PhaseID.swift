@@ -1,5 +1,5 @@
 /// The six phases of a connection, in order (DESIGN.md §1).
-public enum PhaseID: String, Sendable, CaseIterable, Equatable {
+public enum PhaseID: String, Sendable, CaseIterable, Equatable, Codable {
     case tls
     case groupSelect = "group-select"
     case userAuth = "user-auth"
@@ -9,6 +9,6 @@ public enum PhaseID: String, Sendable, CaseIterable, Equatable {
 }
 
 /// Where a phase stands.
-public enum PhaseState: String, Sendable, Equatable {
+public enum PhaseState: String, Sendable, Equatable, Codable {
     case started, done, failed, skipped, retry
 }

@@ -1,7 +1,7 @@
 /// Where a single sign-on step of phase user-auth stands (issue 11): what the front end shows — the URL to open
 /// (with a QR code), the browser started or why none, the time left — and how it ended.
-public struct SSOProgress: Sendable, Equatable {
-    public enum State: String, Sendable {
+public struct SSOProgress: Sendable, Equatable, Codable {
+    public enum State: String, Sendable, Codable {
         /// The browser step began: open `loginURL`.
         case started
         /// The token came back; the login goes on.
@@ -9,7 +9,7 @@ public struct SSOProgress: Sendable, Equatable {
         case failed
     }
 
-    public enum Mode: String, Sendable {
+    public enum Mode: String, Sendable, Codable {
         /// The system browser; the token comes back encrypted through http://localhost:29786 (ASA 9.17+).
         case external
         /// A Chromium driven by Swiftgate; the token is read from its cookie.

@@ -20,7 +20,7 @@ public protocol SessionStore: Sendable {
 }
 
 /// A pin accepted for a host:port, and what was wrong with the certificate when it was.
-public struct StoredPin: Sendable, Equatable {
+public struct StoredPin: Sendable, Equatable, Codable {
     public var pin: String
     public var subject: String
     public var issuer: String

@@ -1,5 +1,5 @@
 /// The tunnel as configured: what a `tunnel` event reports.
-public struct TunnelInfo: Sendable, Equatable {
+public struct TunnelInfo: Sendable, Equatable, Codable {
     public var interface: String
     public var address: String?
     public var netmask: String?
@@ -25,9 +25,9 @@ public struct TunnelInfo: Sendable, Equatable {
 }
 
 /// One data channel's state: what a `channel` event reports.
-public struct ChannelInfo: Sendable, Equatable {
-    public enum Kind: String, Sendable { case tls, dtls }
-    public enum State: String, Sendable { case connecting, up, backoff, down, failed, reconnecting }
+public struct ChannelInfo: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CodingKeyRepresentable { case tls, dtls }
+    public enum State: String, Sendable, Codable { case connecting, up, backoff, down, failed, reconnecting }
 
     public var channel: Kind
     public var state: State
@@ -50,7 +50,7 @@ public struct ChannelInfo: Sendable, Equatable {
 }
 
 /// Traffic counters, per channel.
-public struct TrafficStats: Sendable, Equatable {
+public struct TrafficStats: Sendable, Equatable, Codable {
     public var channel: ChannelInfo.Kind
     public var bytesIn: Int
     public var bytesOut: Int

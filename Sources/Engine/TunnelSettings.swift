@@ -1,7 +1,7 @@
 import GatewayProtocol
 
 /// How the tunnel is set up on this machine (the `connect` options beyond authentication).
-public struct TunnelSettings: Sendable, Equatable {
+public struct TunnelSettings: Sendable, Equatable, Codable {
     /// vpnc-script; the default is Debian's vpnc-scripts package.
     public var script: String
     /// tun name; nil lets the kernel choose.

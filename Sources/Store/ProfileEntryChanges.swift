@@ -1,6 +1,6 @@
 /// What saving one profile's `ServerList` did to the saved gateways, so the user can be told (issue 13, item 1):
 /// names added, names whose address changed, names the same origin no longer lists, and entries refused.
-public struct ProfileEntryChanges: Sendable, Equatable {
+public struct ProfileEntryChanges: Sendable, Equatable, Codable {
     public var added: [String]
     public var changed: [String]
     public var removed: [String]

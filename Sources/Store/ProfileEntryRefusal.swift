@@ -1,5 +1,5 @@
 /// A profile entry that was not saved, and why in words (its name is taken, it is malformed).
-public struct ProfileEntryRefusal: Sendable, Equatable {
+public struct ProfileEntryRefusal: Sendable, Equatable, Codable {
     public var name: String
     public var reason: String
 

@@ -8,6 +8,7 @@ public enum Action: String, Sendable, CaseIterable {
     case nextField, previousField, submit, nextOption, previousOption, eraseCharacter, clearField
     case cancel, trustOnce, trustAlways, confirm, deny
     case cleanup
+    case quitAndDisconnect
     case forgetPassword, toggleSavePassword
 
     public var help: String {
@@ -23,6 +24,7 @@ public enum Action: String, Sendable, CaseIterable {
         case .filter: "Filter the list"
         case .help: "Show the keys"
         case .quit: "Quit"
+        case .quitAndDisconnect: "Disconnect and quit"
         case .connect: "Connect"
         case .add: "Add a gateway"
         case .edit: "Edit the gateway"

@@ -1,6 +1,8 @@
 /// One saved gateway as the gateways screen shows it; the executable builds these from the store.
 public struct GatewaySummary: Sendable, Equatable {
     public var name: String
+    /// Up now in the service (issue 15): another connection than the one on screen, or this one.
+    public var isUp = false
     public var url: String
     public var host: String
     public var lastResult: LastResult?

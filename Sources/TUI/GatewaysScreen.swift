@@ -50,7 +50,8 @@ public enum GatewaysScreen {
         let rows: [[Span]] = shown.map { gateway in
             TableColumn.row([
                 Span(gateway.name), Span(gateway.host, .dim),
-                gateway.lastResult?.span(box) ?? Status.pending.span("never", box),
+                gateway.isUp ? Status.active.span("up", box)
+                    : gateway.lastResult?.span(box) ?? Status.pending.span("never", box),
                 gateway.trust.span(box),
             ], columns, ellipsis: box.ellipsis)
         }

@@ -40,7 +40,10 @@ public struct Keymap: Sendable, Equatable {
         Binding([.character("3")], .showChannels, showInHints: false),
         Binding([.character("4")], .showHistory, showInHints: false),
         Binding([.character("?")], .help, hint: "help"),
-        Binding([.character("q")], .quit, "Quit (asks first while a connection is up)", hint: "quit"),
+        Binding([.character("q")], .quit,
+                "Quit; a connection the service runs stays up (a new interface reattaches), else asks first", hint: "quit"),
+        Binding([.character("Q")], .quitAndDisconnect, "Disconnect and quit (asks first while a connection is up)",
+                showInHints: false),
     ])
 
     public static let gateways = Keymap(scope: .gateways, bindings: [

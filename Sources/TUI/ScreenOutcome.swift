@@ -14,6 +14,8 @@ public enum ScreenOutcome: Sendable, Equatable {
     /// Leave the help screen (back to where it was opened from).
     case back
     case quit
+    /// Disconnect, then quit (asks first while a connection is up).
+    case quitAndDisconnect
     /// Undo what a session that died without its teardown left (issue 14, item 5).
     case cleanup
     /// Remove the gateway's saved password from the Secret Service (issue 15, item 5).

@@ -13,6 +13,8 @@ public struct TUIModel: Sendable {
     public var history: HistoryState
     public var help = HelpState()
     public private(set) var dialog: Dialog?
+    /// The connection runs in the service: `q` leaves it up instead of asking to disconnect (issue 15).
+    public var detachable = false
 
     public init(theme: Theme = .dark, gateways: [GatewaySummary] = [], history: [HistoryEntry] = [],
                 timeZone: TimeZone = .current) {
@@ -57,6 +59,10 @@ public struct TUIModel: Sendable {
             // The SSO box is up: only Esc (give up) and Ctrl-C (TUIApp) mean anything.
             return key == .escape ? perform(.cancelAttempt) : .none
         }
+        // Q is global (not while typing a filter): every screen's `q` has a disconnecting twin.
+        if !(screen == .gateways && gateways.isFiltering), Keymap.everywhere.action(for: key) == .quitAndDisconnect {
+            return perform(.quitAndDisconnect)
+        }
         let outcome: ScreenOutcome
         switch screen {
         case .gateways: outcome = gateways.handle(key)
@@ -74,6 +80,8 @@ public struct TUIModel: Sendable {
         case .none: return .none
         case .connect(let gateway):
             if session.status.isActive, session.gateway != gateway {
+                // Through the service, the one on screen stays up beside the new one (issue 15, item 4).
+                if detachable { return .connect(gateway: gateway) }
                 session.note("already connecting to \(name): disconnect first", level: .warning)
                 return .none
             }
@@ -100,6 +108,10 @@ public struct TUIModel: Sendable {
         case .back:
             screen = help.returnTo
         case .quit:
+            guard session.status.isActive else { return .quit }
+            if detachable { return .detach }
+            present(.confirm(ConfirmDialog(title: "Quit", message: "Disconnect from \(name) and quit?"), .quit))
+        case .quitAndDisconnect:
             guard session.status.isActive else { return .quit }
             present(.confirm(ConfirmDialog(title: "Quit", message: "Disconnect from \(name) and quit?"), .quit))
         }

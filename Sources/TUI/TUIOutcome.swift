@@ -12,6 +12,8 @@ public enum TUIOutcome: Sendable, Equatable {
     case disconnect
     case reconnect
     case quit
+    /// Quit, leaving the connection up in the service (issue 15): a later interface reattaches.
+    case detach
     /// Run `swiftgate cleanup`'s work; the app notes what it did.
     case cleanup
     /// Remove the gateway's saved password from the Secret Service.

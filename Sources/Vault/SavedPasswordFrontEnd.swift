@@ -12,6 +12,7 @@ import GatewayProtocol
 /// - Saving is opt-in (`saveRequested`, or the inner front end's answer carrying `saveRequestField`, the TUI's
 ///   toggle): the typed password is only kept pending and written by `commit()`, which the caller calls after
 ///   authentication succeeded. A refused login never reaches the vault.
+/// - Every other question (group, trust, identity, a login URL to open) goes to the inner front end unchanged.
 /// - Forms the engine makes itself (a key's passphrase, a pasted SSO token) pass through untouched.
 public actor SavedPasswordFrontEnd: FrontEnd {
     /// An answer key by which the inner front end asks for the typed password to be saved; removed before the
@@ -67,6 +68,7 @@ public actor SavedPasswordFrontEnd: FrontEnd {
     public func chooseGroup(_ choice: GroupChoice) async -> FormOption? { await inner.chooseGroup(choice) }
     public func decideTrust(_ question: TrustQuestion) async -> TrustDecision { await inner.decideTrust(question) }
     public func chooseIdentity(caNames: [String]) async -> String? { await inner.chooseIdentity(caNames: caNames) }
+    public func openLoginURL(_ url: String) async -> BrowserOpening? { await inner.openLoginURL(url) }
 
     public func fillForm(_ form: AuthForm) async -> [String: Secret]? {
         guard !Self.engineForms.contains(form.authID) else { return await ask(form) }

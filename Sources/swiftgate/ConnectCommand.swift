@@ -4,6 +4,7 @@ import Foundation
 import GatewayProtocol
 import Logging
 import SecureChannel
+import Service
 import Store
 
 struct ConnectCommand: AsyncParsableCommand {
@@ -66,6 +67,12 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .customLong("non-interactive"), help: "Never prompt: fail instead.")
     var nonInteractive = false
 
+    @Flag(help: "Through the service: return once the tunnel carries data, leaving it up (swiftgate status / disconnect).")
+    var detach = false
+
+    @Flag(name: .customLong("no-service"), help: "As root: run the connection in this process even when a service runs.")
+    var noService = false
+
     @Flag(name: .customLong("no-dtls"), help: "Do not offer DTLS: all data over TLS.")
     var noDTLS = false
 
@@ -119,7 +126,18 @@ struct ConnectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if !authenticate {
+        // Through the service unless only the login is wanted, or root asked to run it here (issue 15).
+        var service: ServiceClient?
+        if !authenticate && !(noService && geteuid() == 0) {
+            do { service = try ServiceAccess.forConnecting(program: "swiftgate connect") } catch {
+                FileManager.default.standardError("swiftgate: \(error)\n")
+                throw ExitCode(1)
+            }
+        }
+        if detach && service == nil {
+            throw ValidationError("--detach needs the service (swiftgate service); without it the tunnel ends with this process")
+        }
+        if !authenticate && service == nil {
             // First, before a login is spent: can this process create the tun device? (exit 7 if not)
             do {
                 try ConnectionEngine.checkTunnelPrivilege()
@@ -135,7 +153,7 @@ struct ConnectCommand: AsyncParsableCommand {
         // One tunnel session per database and per tun name (issue 13, item 13); the locks go with the process.
         var locks: [SessionLock] = []
         let runtime = RuntimeDirectory.resolve()
-        if !authenticate {
+        if !authenticate && service == nil {
             do {
                 locks = try SessionLocks.take(database: database.path, interface: interface, runtime: runtime)
             } catch {
@@ -177,6 +195,30 @@ struct ConnectCommand: AsyncParsableCommand {
         let (frontEnd, savedPasswords) = cookieOnStdin ? (headless, nil)
             : SavedPasswords.wrap(headless, url: url, user: user ?? target.gateway?.username, save: savePassword,
                                   typed: passwordOnStdin)
+        if let service {
+            var settings = tunnelSettings(runtime: runtime)
+            if let saved = target.gateway { settings.overrides = saved.networkOverrides }
+            var cookie: String?
+            if cookieOnStdin {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw ValidationError("--cookie-on-stdin: no cookie on stdin")
+                }
+                cookie = line
+            }
+            let request: ConnectRequest
+            do {
+                request = try ConnectRequest.make(name: target.name ?? url.host, options: options, settings: settings,
+                                                  cookie: cookie, verbose: verbose)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            let code = await ServiceConnect(client: service, request: request, frontEnd: frontEnd, savedPasswords: savedPasswords,
+                                            database: database,
+                                            gatewayName: target.name, url: url, events: events, logger: options.logger,
+                                            detach: detach, browserCommand: sso.externalBrowser).run()
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
         let sink = EventSink(mode: events, logger: options.logger)
         let printer = Task { await sink.drain(engine.events) }
@@ -225,10 +267,7 @@ struct ConnectCommand: AsyncParsableCommand {
         guard authenticate else {
             let end: SessionEnd
             do {
-                var settings = TunnelSettings(
-                    script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
-                    reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime)
-                settings.ipv6 = !disableIPv6
+                var settings = tunnelSettings(runtime: runtime)
                 if let saved = target.gateway { settings.overrides = saved.networkOverrides }
                 end = try await engine.runTunnel(session, settings: settings)
             } catch {
@@ -249,6 +288,14 @@ struct ConnectCommand: AsyncParsableCommand {
             "FINGERPRINT=" + ShellQuote.quote(session.certificate?.pin ?? ""),
         ]
         StandardStreams.out(lines.joined(separator: "\n") + "\n")
+    }
+
+    private func tunnelSettings(runtime: String) -> TunnelSettings {
+        var settings = TunnelSettings(
+            script: script, interface: interface, offerDTLS: !noDTLS, dtlsMode: dtlsMode,
+            reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime)
+        settings.ipv6 = !disableIPv6
+        return settings
     }
 
     /// TARGET is an address, or a saved gateway's name (`TargetResolver`). An address not saved yet is saved

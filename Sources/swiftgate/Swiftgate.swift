@@ -13,7 +13,8 @@ struct Swiftgate: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [TUICommand.self, ConnectCommand.self, GatewaysCommand.self, TrustCommand.self, HistoryCommand.self,
-                      CleanupCommand.self],
+                      CleanupCommand.self, ServiceCommand.self, StatusCommand.self, StatsCommand.self,
+                      DisconnectCommand.self, AttachCommand.self],
         defaultSubcommand: TUICommand.self
     )
 

@@ -2,10 +2,12 @@ import Engine
 import Foundation
 import GatewayProtocol
 import Logging
+import Service
 import SecureChannel
 import Store
 import Terminal
 import TUI
+import Vault
 
 /// The full-screen client: one loop on the main thread reads keys (100 ms at most), drains the mailbox, and
 /// redraws when something changed (and once a second for countdowns), so the engine and the data plane never
@@ -15,7 +17,15 @@ final class TUIApp {
     private let terminal: CursesTerminal
     private var model: TUIModel
     private let mailbox = UIMailbox()
-    private var engine: ConnectionEngine?
+    /// The connection on screen: run here (root without a service) or in the service.
+    private var active: ActiveConnection?
+    /// Connections run through the service (issue 15): `q` detaches, a new interface reattaches.
+    private let serviceMode: Bool
+    /// Names of this user's connections up in the service, for the gateways list.
+    private var upInService: Set<String> = []
+    /// When the connection attached to at start came up: its replayed `connected` is dated back to it, so the
+    /// uptime shown is the connection's, not this interface's.
+    private var attachedConnectedAt: Date?
     private var pendingGroup: CheckedContinuation<FormOption?, Never>?
     private var pendingForm: CheckedContinuation<[String: Secret]?, Never>?
     private var pendingTrust: CheckedContinuation<TrustDecision, Never>?
@@ -27,12 +37,14 @@ final class TUIApp {
     private let sso: SSOOptions
     private let passwords = TUISavedPasswords()
 
-    init(store: SwiftgateStore, theme: Theme, caFile: String?, sso: SSOOptions = SSOOptions()) {
+    init(store: SwiftgateStore, theme: Theme, caFile: String?, sso: SSOOptions = SSOOptions(), serviceMode: Bool) {
+        self.serviceMode = serviceMode
         self.sso = sso
         self.store = store
         self.caFile = caFile
         self.terminal = CursesTerminal(theme: theme)
         self.model = TUIModel(theme: theme)
+        model.detachable = serviceMode
         reloadFromStore()
     }
 
@@ -42,6 +54,7 @@ final class TUIApp {
         terminal.start()
         defer { terminal.stop() }
         if let note { model.session.note(note, level: .warning, at: now) }
+        if serviceMode { attachToRunning() }
         let stopRequested = SignalFlag(signals: [SIGTERM, SIGHUP])
         var dirty = true
         var lastDraw = -1.0
@@ -63,9 +76,16 @@ final class TUIApp {
             if stopRequested.isSet && !quitWhenIdle {
                 quitWhenIdle = true
                 cancelPrompts()  // a dialog open at SIGTERM must not keep the session alive (issue 13, item 13)
-                if let engine { Task { _ = await engine.requestStop(hangup: false) } }
+                // The terminal went away (SIGHUP) or the interface was told to stop: a connection the service
+                // runs stays up for the next interface; one run here is stopped.
+                if case .remote(let remote)? = active {
+                    remote.detach()
+                    active = nil
+                } else {
+                    active?.stop()
+                }
             }
-            if quitWhenIdle && engine == nil { return }
+            if quitWhenIdle && active == nil { return }
             let time = now
             if dirty || time - lastDraw >= 1 {
                 let size = terminal.size
@@ -103,13 +123,19 @@ final class TUIApp {
             }
         case .forgetPassword(let name): model.session.note(passwords.forget(name, in: store), at: now)
         case .disconnect:
-            if let engine { Task { _ = await engine.requestStop(hangup: false) } }
+            active?.stop()
         case .reconnect:
-            if let engine { Task { await engine.requestReconnect() } }
+            active?.reconnect()
         case .quit:
             quitWhenIdle = true
             cancelPrompts()
-            if let engine { Task { _ = await engine.requestStop(hangup: false) } }
+            active?.stop()
+        case .detach:
+            // q through the service: the connection stays up; a new interface reattaches to it.
+            quitWhenIdle = true
+            cancelPrompts()
+            if case .remote(let remote)? = active { remote.detach() } else { active?.stop() }
+            if case .remote? = active { active = nil }
         case .groupChosen(let option):
             pendingGroup?.resume(returning: option)
             pendingGroup = nil
@@ -150,7 +176,12 @@ final class TUIApp {
 
     private func receive(_ message: UIMessage) {
         switch message {
-        case .event(let event): model.apply(event, at: now)
+        case .event(let event):
+            model.apply(event, at: now)
+            if case .connected = event, let since = attachedConnectedAt {
+                model.session.connectedAt = now - Date().timeIntervalSince(since)
+                attachedConnectedAt = nil
+            }
         case .group(let choice, let answer):
             pendingGroup = answer
             model.present(.group(GroupPicker(choice)))
@@ -165,9 +196,12 @@ final class TUIApp {
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
-        case .finished(let outcome, let failed):
-            model.session.note(outcome, level: failed ? .error : .info, at: now)
-            engine = nil
+        case .finished(let outcome, let failed, let connection):
+            // A connection left on screen behind a newer one ends quietly: only the one shown is cleared.
+            if connection == nil || connection == active?.id {
+                model.session.note(outcome, level: failed ? .error : .info, at: now)
+                active = nil
+            }
             reloadFromStore()
         }
     }
@@ -175,7 +209,12 @@ final class TUIApp {
     // MARK: - Connecting
 
     private func connect(_ name: String) {
-        guard engine == nil else {
+        if case .remote(let remote)? = active {
+            // Through the service the one on screen stays up; this interface follows the new one.
+            remote.detach()
+            active = nil
+        }
+        guard active == nil else {
             model.session.note("already connected: disconnect first (d)", level: .warning, at: now)
             return
         }
@@ -187,11 +226,13 @@ final class TUIApp {
         }
         let url = resolved.url
         let gateway = resolved.gateway ?? Gateway(name: TargetResolver.name(for: url), url: url.description)
-        do {
-            try ConnectionEngine.checkTunnelPrivilege()
-        } catch {
-            model.session.note(error.description, level: .error, at: now)
-            return
+        if !serviceMode {
+            do {
+                try ConnectionEngine.checkTunnelPrivilege()
+            } catch {
+                model.session.note(error.description, level: .error, at: now)
+                return
+            }
         }
         var options = ConnectOptions(url: url, group: gateway.defaultGroup, tls: TLSConfiguration(caFile: caFile))
         options.gatewayName = resolved.gateway?.name
@@ -210,14 +251,30 @@ final class TUIApp {
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
         let (frontEnd, savedPasswords) = passwords.frontEnd(wrapping: TUIFrontEnd(mailbox: mailbox, username: gateway.username),
                                                             url: url, user: gateway.username, mailbox: mailbox)
-        let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
-        self.engine = engine
-        model.begin(gateway: gateway.name, url: gateway.url, at: now)
         var settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
                                       runtimeDirectory: RuntimeDirectory.resolve())
         settings.overrides = gateway.networkOverrides
-        let mailbox = self.mailbox
         let history = HistoryWriter(store: store, gateway: resolved.gateway?.name, url: url.description)
+        if serviceMode {
+            let remote: RemoteConnection
+            do {
+                let request = try ConnectRequest.make(name: gateway.name, options: options, settings: settings)
+                let client = try ServiceClient.open(program: "swiftgate tui")
+                remote = try RemoteConnection.start(request, client: client, frontEnd: frontEnd,
+                                                    store: SQLiteSessionStore(store: store), browserCommand: sso.externalBrowser)
+            } catch {
+                model.session.note("\(error)", level: .error, at: now)
+                history.finish(outcome: "failed (exit 1): \(error)", summary: SessionSummary())
+                return
+            }
+            model.begin(gateway: gateway.name, url: gateway.url, at: now)
+            follow(remote, history: history, logger: options.logger, savedPasswords: savedPasswords)
+            return
+        }
+        let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
+        active = .local(engine)
+        model.begin(gateway: gateway.name, url: gateway.url, at: now)
+        let mailbox = self.mailbox
         let logger = options.logger
         Task {
             var summary = SessionSummary()
@@ -246,7 +303,71 @@ final class TUIApp {
             }
             await engine.finish()
             history.finish(outcome: outcome, summary: await forward.value)
-            mailbox.post(.finished(outcome: outcome, failed: failed))
+            mailbox.post(.finished(outcome: outcome, failed: failed, connection: nil))
+        }
+    }
+
+    /// Shows a connection the service runs: its events into the model, its end (or this interface letting go)
+    /// as a note. `history` is the record this interface started, if it started the connection.
+    private func follow(_ remote: RemoteConnection, history: HistoryWriter?, logger: Logger,
+                        savedPasswords: SavedPasswordFrontEnd? = nil) {
+        active = .remote(remote)
+        upInService.insert(remote.name)
+        reloadFromStore()
+        let mailbox = self.mailbox
+        let id = remote.name
+        Task {
+            var summary = SessionSummary()
+            for await event in remote.events {
+                mailbox.post(.event(event))
+                if case .phase(.userAuth, .done, _, _) = event { await TUISavedPasswords.commit(savedPasswords, mailbox: mailbox) }
+                logger.info("\(EventFormatter(style: .text).format(event))")
+                summary.observe(event)
+            }
+            switch await remote.ended() {
+            case let .ended(outcome, failed, _):
+                history?.finish(outcome: outcome, summary: summary)
+                mailbox.post(.finished(outcome: outcome, failed: failed, connection: id))
+            case .detached:
+                history?.finish(outcome: "detached: still up in the service", summary: summary)
+                mailbox.post(.finished(outcome: "\(id) stays up in the service", failed: false, connection: id))
+            case .lost(let why):
+                history?.finish(outcome: "failed (exit 1): \(why)", summary: summary)
+                mailbox.post(.finished(outcome: why, failed: true, connection: id))
+            }
+        }
+    }
+
+    /// At start, through the service: this user's connections that are up; the interface attaches to the
+    /// newest and shows its phases, channels, counters and log from the start.
+    private func attachToRunning() {
+        let list: [Service.ConnectionStatus]
+        do {
+            let client = try ServiceClient.open(program: "swiftgate tui")
+            defer { client.close() }
+            list = try client.status()
+        } catch {
+            model.session.note("\(error)", level: .error, at: now)
+            return
+        }
+        upInService = Set(list.map(\.name))
+        reloadFromStore()
+        guard let newest = list.filter({ $0.state != .ended }).max(by: { $0.startedAt < $1.startedAt }) else { return }
+        let saved = try? store.gateway(named: newest.name)
+        do {
+            let client = try ServiceClient.open(program: "swiftgate tui")
+            let remote = try RemoteConnection.attach(newest.name, client: client,
+                                                     frontEnd: TUIFrontEnd(mailbox: mailbox, username: saved?.username),
+                                                     store: SQLiteSessionStore(store: store), browserCommand: sso.externalBrowser)
+            model.begin(gateway: newest.name, url: newest.url, at: now)
+            attachedConnectedAt = newest.connectedAt
+            model.session.note("attached to \(newest.name), up in the service" + (list.count > 1 ? " (\(list.count) connections up: 'swiftgate status')" : ""), at: now)
+            let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
+            follow(remote, history: nil, logger: Logger(label: "swiftgate") { _ in
+                LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info)
+            })
+        } catch {
+            model.session.note("\(error)", level: .error, at: now)
         }
     }
 
@@ -334,7 +455,7 @@ final class TUIApp {
             let url = try? GatewayURL(parsing: gateway.url)
             let pins = url.flatMap { try? store.trustedPins(for: HostPortKey.make(host: $0.host, port: $0.port)) } ?? []
             let last = history.first { $0.gatewayName == gateway.name }
-            return GatewaySummary(
+            var summary = GatewaySummary(
                 name: gateway.name, url: gateway.url, host: url?.host ?? gateway.url,
                 lastResult: last.map { record in
                     LastResult(record.outcome.hasPrefix("disconnected") || record.outcome == "authenticated" ? .succeeded
@@ -347,6 +468,8 @@ final class TUIApp {
                 },
                 defaultGroup: gateway.defaultGroup, pins: pins.map(\.pin), profileOrigin: gateway.profileOrigin,
                 source: gateway.source.rawValue)
+            summary.isUp = upInService.contains(gateway.name)
+            return summary
         })
         model.history.entries = history.map { record in
             HistoryEntry(gateway: record.gatewayName ?? record.url, started: record.startedAt,
@@ -383,3 +506,28 @@ final class SignalFlag {
 }
 
 import Synchronization
+
+/// The connection on screen: its engine here, or its handle in the service.
+enum ActiveConnection {
+    case local(ConnectionEngine)
+    case remote(RemoteConnection)
+
+    var id: String? {
+        if case .remote(let remote) = self { return remote.name }
+        return nil
+    }
+
+    func stop() {
+        switch self {
+        case .local(let engine): Task { _ = await engine.requestStop(hangup: false) }
+        case .remote(let remote): remote.disconnect()
+        }
+    }
+
+    func reconnect() {
+        switch self {
+        case .local(let engine): Task { await engine.requestReconnect() }
+        case .remote(let remote): remote.reconnect()
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Service
 import Store
 import TUI
 
@@ -45,7 +46,20 @@ struct TUICommand: ParsableCommand {
         if let first = stale.first {
             notes.append("a previous \(SessionState.describe(first)) ended without its teardown: run 'swiftgate cleanup'")
         }
-        let app = TUIApp(store: database, theme: selection.theme, caFile: cafile, sso: sso)
+        // Through the service (issue 15): as a user always (started through sudo now, before the screen takes the
+        // terminal, if none runs); as root when one runs.
+        var serviceMode = geteuid() != 0
+        let socket = ServiceProtocol.socketPath()
+        if serviceMode {
+            do {
+                if !ServiceClient.isRunning(path: socket) { try ServiceAccess.start(path: socket, reason: "not running") }
+            } catch {
+                notes.append("\(error)")
+            }
+        } else {
+            serviceMode = ServiceClient.isRunning(path: socket)
+        }
+        let app = TUIApp(store: database, theme: selection.theme, caFile: cafile, sso: sso, serviceMode: serviceMode)
         app.run(note: notes.isEmpty ? nil : notes.joined(separator: "; "))
     }
 }

@@ -12,7 +12,8 @@ enum UIMessage: Sendable {
     case form(AuthForm, CheckedContinuation<[String: Secret]?, Never>)
     case trust(TrustQuestion, CheckedContinuation<TrustDecision, Never>)
     case identity(caNames: [String], files: [String], CheckedContinuation<String?, Never>)
-    case finished(outcome: String, failed: Bool)
+    /// `connection`: the service connection it was (nil: the one run in this process).
+    case finished(outcome: String, failed: Bool, connection: String?)
 }
 
 /// A queue the engine's tasks post to and the interface loop drains between key reads: curses is only ever

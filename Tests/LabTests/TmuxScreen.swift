@@ -18,6 +18,17 @@ final class TmuxScreen {
         guard started.exitCode == 0 else { throw LabError("tmux new-session failed: \(started.allOutput)") }
     }
 
+    /// Runs `command` (a shell command line) in a 120x40 tmux session; `label` goes into the session's name.
+    init(command: String, label: String) throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw LabError("tmux is missing: run `sudo scripts/lab/lab.sh install` (make test does)")
+        }
+        name = "sg-tmux-\(label)-\(UUID().uuidString.prefix(4))"
+        let started = try Self.tmux("new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                                    command + "; echo swiftgate exited with $?; sleep 600")
+        guard started.exitCode == 0 else { throw LabError("tmux new-session failed: \(started.allOutput)") }
+    }
+
     deinit { _ = try? Self.tmux("kill-session", "-t", name) }
 
     @discardableResult

@@ -55,6 +55,35 @@ final class TUIModelTests: XCTestCase {
         XCTAssertEqual(connected.handle(.character("y"), now: 0), .quit)
     }
 
+    /// Through the service (issue 15): q leaves the connection up, Q (and only after a yes) disconnects.
+    func testThroughTheServiceQDetachesAndShiftQDisconnects() {
+        var connected = Fixtures.model(Fixtures.connected)
+        connected.detachable = true
+        XCTAssertEqual(connected.handle(.character("q"), now: 0), .detach)
+        XCTAssertEqual(connected.handle(.character("Q"), now: 0), .none)
+        XCTAssertEqual(connected.handle(.character("n"), now: 0), .none)
+        XCTAssertEqual(connected.handle(.character("Q"), now: 0), .none)
+        XCTAssertEqual(connected.handle(.character("y"), now: 0), .quit)
+        var idle = home
+        idle.detachable = true
+        XCTAssertEqual(idle.handle(.character("q"), now: 0), .quit)
+        XCTAssertEqual(idle.handle(.character("Q"), now: 0), .quit)
+    }
+
+    /// Through the service another gateway may be connected while one is up; in-process it may not.
+    func testThroughTheServiceAnotherGatewayConnectsBesideTheFirst() {
+        var connected = Fixtures.model(Fixtures.connected)
+        connected.screen = .gateways
+        let other = connected.gateways.gateways.first { $0.name != connected.session.gateway }?.name
+        guard let other else { return XCTFail("the fixture has one gateway only") }
+        let index = connected.gateways.gateways.firstIndex { $0.name == other }!
+        for _ in 0..<index { _ = connected.handle(.down, now: 0) }
+        var inProcess = connected
+        XCTAssertEqual(inProcess.handle(.enter, now: 0), .none)
+        connected.detachable = true
+        XCTAssertEqual(connected.handle(.enter, now: 0), .connect(gateway: other))
+    }
+
     func testDisconnectAndReconnectOnTheChannelsScreen() {
         var model = Fixtures.model(Fixtures.connected)
         XCTAssertEqual(model.screen, .channels, "connecting gives way to the channels once connected")

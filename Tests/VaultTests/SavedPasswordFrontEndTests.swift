@@ -313,7 +313,7 @@ final class SavedPasswordFrontEndTests: XCTestCase {
 
     // MARK: forwarding
 
-    func testGroupsTrustAndIdentityGoToThePersonUnchanged() async throws {
+    func testGroupsTrustIdentityAndLoginURLsGoToThePersonUnchanged() async throws {
         let person = ScriptedFrontEnd()
         let front = SavedPasswordFrontEnd(wrapping: person, vault: try vault(), gateway: gateway, savedUser: "alice")
         let option = FormOption(value: "g2", label: "Group Two", selected: true)
@@ -326,6 +326,10 @@ final class SavedPasswordFrontEndTests: XCTestCase {
         XCTAssertEqual(decision, .once)
         let identity = await front.chooseIdentity(caNames: ["CN=ca"])
         XCTAssertEqual(identity, "/certs/me.pem")
+        let opened = await front.openLoginURL("https://idp.example.com/login")
+        XCTAssertEqual(opened, BrowserOpening(browser: "firefox", problem: nil))
+        let urls = await person.loginURLs
+        XCTAssertEqual(urls, ["https://idp.example.com/login"])
         let groups = await person.groupsAsked, trust = await person.trustAsked, identities = await person.identityAsked
         XCTAssertEqual(groups, 1)
         XCTAssertEqual(trust, 1)

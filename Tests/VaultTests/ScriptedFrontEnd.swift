@@ -27,6 +27,13 @@ actor ScriptedFrontEnd: FrontEnd {
         return .once
     }
 
+    private(set) var loginURLs: [String] = []
+
+    func openLoginURL(_ url: String) async -> BrowserOpening? {
+        loginURLs.append(url)
+        return BrowserOpening(browser: "firefox", problem: nil)
+    }
+
     func chooseIdentity(caNames: [String]) async -> String? {
         identityAsked.append(caNames)
         return "/certs/me.pem"

@@ -71,6 +71,8 @@ readonly REQUIREMENTS=(
 	ocserv:ocserv ocpasswd:ocserv occtl:ocserv openconnect:openconnect certtool:gnutls-bin
 	nft:nftables ip:iproute2 iperf3:iperf3 ping:iputils-ping oathtool:oathtool openssl:openssl
 	getent:libc-bin timeout:coreutils setsid:util-linux "$VPNC_SCRIPT:vpnc-scripts" tmux:tmux python3:python3
+	# The service's tests: front ends as users with no other rights (setpriv), and socket activation as systemd does it.
+	setpriv:util-linux systemd-socket-activate:systemd
 	# The ASA front's SSO scenarios: sso-external encrypts the token (asa_front.py strap_encrypt) with Debian's
 	# python3-cryptography under /usr/bin/python3; scripts/lab/curl-browser.sh is the tests' external browser;
 	# headless Chromium walks the embedded mode.
@@ -105,7 +107,7 @@ cmd_install() {
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ocserv openconnect gnutls-bin nftables vpnc-scripts iperf3 iputils-ping iproute2 oathtool openssl \
-		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium xvfb \
+		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium xvfb systemd \
 		gnome-keyring dbus-bin dbus-daemon
 	# Debian's ocserv package starts a system-wide ocserv on port 443 when systemd runs; the lab never uses
 	# it, so switch off the one this install just brought.

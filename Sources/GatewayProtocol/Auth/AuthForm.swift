@@ -1,5 +1,5 @@
 /// A login form from the gateway (`config-auth type="auth-request"`, or a legacy root `auth`).
-public struct AuthForm: Sendable, Equatable {
+public struct AuthForm: Sendable, Equatable, Codable {
     /// The `auth id`: "main", "challenge", "success"… (protocol.md §1.7).
     public var authID: String
     public var title: String?

@@ -1,5 +1,5 @@
 /// One input of a gateway's login form.
-public struct FormField: Sendable, Equatable {
+public struct FormField: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Equatable, Codable {
         case text, password, hidden, select, sso
     }

@@ -1,5 +1,5 @@
 /// The gateway's group list, put to the front end (or answered from `--group`).
-public struct GroupChoice: Sendable, Equatable {
+public struct GroupChoice: Sendable, Equatable, Codable {
     public var label: String
     public var options: [FormOption]
     /// The gateway's default: the `selected` option, else the first.

@@ -2,7 +2,7 @@
 /// `<device-id>` and `X-AnyConnect-Platform`, and the host name in `X-CSTP-Hostname` and the device-id's
 /// `computer-name`. ASA DAP rules match on the version and the platform, and refuse what they do not know
 /// (issue 10, item 9), so all three can be set per gateway (`--version-string`, `--os`, `--local-hostname`).
-public struct ReportedIdentity: Sendable, Equatable {
+public struct ReportedIdentity: Sendable, Equatable, Codable {
     /// A current Cisco Secure Client release (5.1.6.103, 2024). openconnect sends its own version (`v9.12`)
     /// unless `--version-string` is given (auth.c `xmlpost_initial_req`); a DAP rule written for Cisco's
     /// client usually asks for "AnyConnect version >= 4.x", which openconnect's text never satisfies.
@@ -48,7 +48,7 @@ public struct ReportedIdentity: Sendable, Equatable {
 }
 
 /// The platforms openconnect's `--os` knows (library.c `openconnect_set_reported_os`, auth.c `csd_tag_name`).
-public enum ReportedOS: String, Sendable, Equatable, CaseIterable {
+public enum ReportedOS: String, Sendable, Equatable, CaseIterable, Codable {
     case linux64 = "linux-64"
     case linux
     case win

@@ -1,7 +1,7 @@
 /// Cisco's single sign-on v2 in a login form (protocol.md §1.11; openconnect auth.c `parse_auth_node`): where the
 /// browser goes, the URL that means "done", the cookie that carries the token, and which browser mode the
 /// gateway wants. The token goes back in the form's `input type="sso"` field.
-public struct SSOLogin: Sendable, Equatable {
+public struct SSOLogin: Sendable, Equatable, Codable {
     /// `sso-v2-login`: the identity provider's page (through the gateway).
     public var loginURL: String
     /// `sso-v2-login-final`: reaching it means the login is over and the token cookie is set.

@@ -1,5 +1,5 @@
 /// Which DTLS modes to offer in the CONNECT request (`--dtls-mode`).
-public enum DTLSModePreference: String, Sendable, CaseIterable {
+public enum DTLSModePreference: String, Sendable, CaseIterable, Codable {
     case auto, psk, legacy, dtls12
 
     /// `X-DTLS-CipherSuite` and `X-DTLS12-CipherSuite` for this preference (protocol.md §3.1, §9.3).

@@ -1,5 +1,5 @@
 /// One `ServerList/HostEntry` of an AnyConnect profile (protocol.md phase 2): what becomes a saved gateway.
-public struct ProfileHostEntry: Sendable, Equatable {
+public struct ProfileHostEntry: Sendable, Equatable, Codable {
     /// The display name the user picks.
     public var name: String
     /// A host name, address or URL.

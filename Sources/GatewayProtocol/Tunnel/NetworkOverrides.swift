@@ -7,7 +7,7 @@
 /// - `dnsDomains`: "only these domains through the VPN's DNS" (what vpn-slice users want): they become the split
 ///   DNS list (CISCO_SPLIT_DNS), which vpnc-script hands to systemd-resolved as per-link routing domains, and the
 ///   gateway's default domain is not made the search domain.
-public struct NetworkOverrides: Sendable, Equatable {
+public struct NetworkOverrides: Sendable, Equatable, Codable {
     public var include: [String]
     public var exclude: [String]
     public var dnsDomains: [String]
