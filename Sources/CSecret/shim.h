@@ -78,9 +78,9 @@ static inline int sg_secret_clear(const char *gateway, const char *user, GCancel
     return removed ? 1 : 0;
 }
 
-// Whether a Secret Service owns its name on the session bus now (activation is not counted: a service that
-// would be started on demand has no unlocked keyring and would prompt where nobody can answer). 1 yes, 0 no;
-// bounded by timeout_ms for the bus call; the connection attempt itself fails fast on a dead address.
+// Whether a Secret Service owns its name on the session bus now and answers a ping (activation is not counted: a
+// service that would be started on demand has no unlocked keyring and would prompt where nobody can answer).
+// 1 yes, 0 no; each of the two bus calls is bounded by timeout_ms; connecting fails fast on a dead address.
 static inline int sg_secret_service_running(int timeout_ms, GCancellable *cancellable) {
     GError *error = NULL;
     GDBusConnection *bus = g_bus_get_sync(G_BUS_TYPE_SESSION, cancellable, &error);
@@ -101,7 +101,18 @@ static inline int sg_secret_service_running(int timeout_ms, GCancellable *cancel
         running = owned ? 1 : 0;
         g_variant_unref(reply);
     }
-    if (error != NULL) g_error_free(error);
+    if (error != NULL) {
+        g_error_free(error);
+        error = NULL;
+    }
+    if (running) {
+        // Owned is not enough: it must answer (a stuck keyring would make every later call wait out its timeout).
+        GVariant *pong = g_dbus_connection_call_sync(
+            bus, "org.freedesktop.secrets", "/org/freedesktop/secrets", "org.freedesktop.DBus.Peer", "Ping", NULL, NULL,
+            G_DBUS_CALL_FLAGS_NO_AUTO_START, timeout_ms, cancellable, &error);
+        if (pong != NULL) g_variant_unref(pong); else running = 0;
+        if (error != NULL) g_error_free(error);
+    }
     g_object_unref(bus);
     return running;
 }

@@ -6,8 +6,8 @@ import Synchronization
 /// Saved passwords in the user's Secret Service (GNOME Keyring, KeePassXC…) through libsecret, under the schema
 /// `org.swiftgate.Password` with the attributes `gateway` (host:port) and `user`.
 ///
-/// Available only when a Secret Service owns `org.freedesktop.secrets` on the session bus right now, checked once
-/// at init within `probeTimeout`. A service that D-Bus would only start on demand does not count: it comes up with
+/// Available only when a Secret Service owns `org.freedesktop.secrets` on the session bus right now and answers a
+/// ping, checked once at init (each bus call within `probeTimeout`). A service that D-Bus would only start on demand does not count: it comes up with
 /// a locked keyring and would prompt where nobody can answer. Without DBUS_SESSION_BUS_ADDRESS nothing is tried
 /// (GLib would otherwise try to autolaunch a bus). Every call is bounded by `callTimeout`.
 public final class SecretServiceVault: PasswordVault {
@@ -37,11 +37,13 @@ public final class SecretServiceVault: PasswordVault {
             answer.withLock { $0 = running }
             done.signal()
         }
-        if done.wait(timeout: .now() + timeout + 0.5) == .timedOut {
+        // Two bus calls of `timeout` each at most (name owner, ping), and a little for connecting.
+        if done.wait(timeout: .now() + 2 * timeout + 0.5) == .timedOut {
             sg_cancellable_cancel(cancellable.pointer)
             return "the session bus did not answer within \(Int(timeout)) s"
         }
-        return answer.withLock { $0 } == 1 ? nil : "nothing provides org.freedesktop.secrets on the session bus"
+        return answer.withLock { $0 } == 1 ? nil
+            : "nothing provides org.freedesktop.secrets on the session bus (or it does not answer)"
     }
 
     public func password(gateway: String, user: String) throws(VaultError) -> Secret? {
