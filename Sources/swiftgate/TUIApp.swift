@@ -356,8 +356,12 @@ final class TUIApp {
         let saved = try? store.gateway(named: newest.name)
         do {
             let client = try ServiceClient.open(program: "swiftgate tui")
-            let remote = try RemoteConnection.attach(newest.name, client: client,
-                                                     frontEnd: TUIFrontEnd(mailbox: mailbox, username: saved?.username),
+            // A relogin of the attached connection may be answered from the keyring too.
+            let inner = TUIFrontEnd(mailbox: mailbox, username: saved?.username)
+            let (frontEnd, savedPasswords) = (try? GatewayURL(parsing: newest.url)).map {
+                passwords.frontEnd(wrapping: inner, url: $0, user: saved?.username, mailbox: mailbox)
+            } ?? (inner, nil)
+            let remote = try RemoteConnection.attach(newest.name, client: client, frontEnd: frontEnd,
                                                      store: SQLiteSessionStore(store: store), browserCommand: sso.externalBrowser)
             model.begin(gateway: newest.name, url: newest.url, at: now)
             attachedConnectedAt = newest.connectedAt
@@ -365,7 +369,7 @@ final class TUIApp {
             let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
             follow(remote, history: nil, logger: Logger(label: "swiftgate") { _ in
                 LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info)
-            })
+            }, savedPasswords: savedPasswords)
         } catch {
             model.session.note("\(error)", level: .error, at: now)
         }
