@@ -217,6 +217,7 @@ struct ConnectCommand: AsyncParsableCommand {
                                             gatewayName: target.name, url: url, events: events, logger: options.logger,
                                             detach: detach, browserCommand: sso.externalBrowser).run()
             if code != 0 { throw ExitCode(code) }
+            remember(gateway: target.name, in: database)  // the user name too, for a saved password next time
             return
         }
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
@@ -253,17 +254,7 @@ struct ConnectCommand: AsyncParsableCommand {
         } catch let error as EngineError {
             throw await fail(error)
         }
-        if let name = target.name, var saved = try? database.gateway(named: name) {
-            // What this connection was told is remembered for the next (never the password).
-            var changed = false
-            if let username = user, saved.username == nil { saved.username = username; changed = true }
-            if let certificate, saved.certificatePath != certificate {
-                saved.certificatePath = certificate
-                saved.keyPath = key
-                changed = true
-            }
-            if changed { _ = try? database.saveGateway(saved) }
-        }
+        remember(gateway: target.name, in: database)
         guard authenticate else {
             let end: SessionEnd
             do {
@@ -296,6 +287,19 @@ struct ConnectCommand: AsyncParsableCommand {
             reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime)
         settings.ipv6 = !disableIPv6
         return settings
+    }
+
+    /// What this connection was told is remembered for the next (never the password).
+    private func remember(gateway name: String?, in database: SwiftgateStore) {
+        guard let name, var saved = try? database.gateway(named: name) else { return }
+        var changed = false
+        if let username = user, saved.username == nil { saved.username = username; changed = true }
+        if let certificate, saved.certificatePath != certificate {
+            saved.certificatePath = certificate
+            saved.keyPath = key
+            changed = true
+        }
+        if changed { _ = try? database.saveGateway(saved) }
     }
 
     /// TARGET is an address, or a saved gateway's name (`TargetResolver`). An address not saved yet is saved
