@@ -27,6 +27,9 @@ public struct ConnectRequest: Sendable, Equatable, Codable {
     public var cookie: String?
     public var settings: TunnelSettings
     public var verbose = false
+    /// The front end's own history record of this connection (a row of the user's database), handed back when
+    /// the connection ends, so that whichever front end of the user hears of the end can finish it.
+    public var historyID: Int64?
 
     public init(name: String, url: String, settings: TunnelSettings) {
         self.name = name

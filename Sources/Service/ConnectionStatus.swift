@@ -27,6 +27,9 @@ public struct ConnectionStatus: Sendable, Equatable, Codable {
     /// A question waits for an answer (with no front end attached, it waits a bounded time).
     public var waitingFor: String?
     public var outcome: String?
+    public var endedAt: Date?
+    /// The starting front end's history record (`ConnectRequest.historyID`).
+    public var historyID: Int64?
     /// The counters of each channel (they add up to the totals above).
     public var perChannel: [ChannelInfo.Kind: TrafficStats] = [:]
 

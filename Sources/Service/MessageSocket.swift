@@ -19,24 +19,28 @@ public final class MessageSocket: Sendable {
 
     /// Connects to the service's socket.
     public static func connect(path: String) throws(ServiceError) -> MessageSocket {
+        MessageSocket(descriptor: try unixSocket(path: path) { fd, address, length in Glibc.connect(fd, address, length) })
+    }
+
+    /// A Unix stream socket with `operation` (connect or bind) done on `path`; closed again if it fails.
+    static func unixSocket(path: String,
+                           _ operation: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws(ServiceError) -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .unavailable(path: path, reason: String(cString: strerror(errno))) }
         var address = sockaddr_un()
-        guard Self.fill(&address, path: path) else {
+        guard fill(&address, path: path) else {
             Glibc.close(fd)
             throw .unavailable(path: path, reason: "the path is too long for a socket")
         }
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { operation(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
             throw .unavailable(path: path, reason: reason)
         }
-        return MessageSocket(descriptor: fd)
+        return fd
     }
 
     static func fill(_ address: inout sockaddr_un, path: String) -> Bool {

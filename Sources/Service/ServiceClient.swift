@@ -64,7 +64,12 @@ public final class ServiceClient: Sendable {
     }
 
     public func status() throws(ServiceError) -> [ConnectionStatus] {
-        try request(.status) { if case .status(let list) = $0 { return list } else { return nil } }
+        try statusAndEnded().up
+    }
+
+    /// The connections up, and those that ended lately.
+    public func statusAndEnded() throws(ServiceError) -> (up: [ConnectionStatus], ended: [ConnectionStatus]) {
+        try request(.status) { if case .status(let list, let ended) = $0 { return (list, ended) } else { return nil } }
     }
 
     public func close() { socket.close() }

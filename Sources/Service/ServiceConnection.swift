@@ -37,8 +37,9 @@ final class ServiceConnection: Sendable {
         self.filesDirectory = filesDirectory
         self.promptWaitSeconds = promptWaitSeconds
         self.ids = ids
-        state = Mutex(State(status: ConnectionStatus(name: name, url: request.url, ownerUID: owner, state: .connecting,
-                                                     startedAt: Date())))
+        var status = ConnectionStatus(name: name, url: request.url, ownerUID: owner, state: .connecting, startedAt: Date())
+        status.historyID = request.historyID
+        state = Mutex(State(status: status))
     }
 
     func setEngine(_ engine: ConnectionEngine) { state.withLock { $0.engine = engine } }
@@ -129,6 +130,7 @@ final class ServiceConnection: Sendable {
             state.ended = true
             state.status.state = .ended
             state.status.outcome = outcome
+            state.status.endedAt = Date()
             defer { state.prompts.removeAll(); state.stores.removeAll() }
             return (Array(state.prompts.values), Array(state.stores.values))
         }

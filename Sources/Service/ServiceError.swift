@@ -9,6 +9,12 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The socket closed or carried something that is not the protocol.
     case broken(String)
 
+    /// The reason alone (what `unavailable` says in brackets).
+    var reasonText: String {
+        if case .unavailable(_, let reason) = self { return reason }
+        return description
+    }
+
     public var description: String {
         switch self {
         case let .unavailable(path, reason):

@@ -17,6 +17,9 @@ public final class ServiceHost: Sendable {
     private let ids = IDSource()
     private let connections = Mutex<[String: ServiceConnection]>([:])
     private let clients = Mutex<[Int: ClientLink]>([:])
+    /// Connections that ended lately, newest last (bounded).
+    private let ended = Mutex<[ConnectionStatus]>([])
+    static let maxEnded = 32
 
     public init(listener: ServiceListener, configuration: ServiceConfiguration) {
         self.listener = listener
@@ -66,7 +69,15 @@ public final class ServiceHost: Sendable {
             return
         }
         let client = ClientLink(socket: socket, peer: peer, id: ids.next())
-        clients.withLock { $0[client.id] = client }
+        let admitted = clients.withLock { all -> Bool in
+            guard all.count < RequestCheck.maxFrontEnds else { return false }
+            all[client.id] = client
+            return true
+        }
+        guard admitted else {
+            try? socket.send(ServiceMessage.refused("\(RequestCheck.maxFrontEnds) front ends are attached already: close one"))
+            return
+        }
         defer {
             clients.withLock { _ = $0.removeValue(forKey: client.id) }
             for connection in connections.withLock({ Array($0.values) }) { connection.detach(client.id) }
@@ -129,7 +140,8 @@ public final class ServiceHost: Sendable {
             if case .success(let connection) = find(name, for: client) { connection.detach(client.id) }
             client.send(.accepted(name: name))
         case .status:
-            client.send(.status(visible(to: client).map(\.status)))
+            let recent = ended.withLock { $0 }.filter { configuration.policy.mayControl(uid: client.peer.uid, owner: $0.ownerUID) }
+            client.send(.status(visible(to: client).map(\.status), ended: recent))
         case .disconnect(let name):
             switch find(name, for: client) {
             case .success(let connection):
@@ -162,6 +174,10 @@ public final class ServiceHost: Sendable {
             client.send(.rejected("\(request.url.prefix(200)): \(error)"))
             return
         }
+        if let problem = RequestCheck.problem(request) {
+            client.send(.rejected(problem))
+            return
+        }
         let key = HostPortKey.make(host: url.host, port: url.port)
         let id = ids.next()
         let baseName = request.name.isEmpty ? key : String(GatewayText.printable(request.name).prefix(64))
@@ -171,6 +187,9 @@ public final class ServiceHost: Sendable {
                     ? "as \(existing.name): disconnect it first (swiftgate disconnect \(existing.name))"
                     : "(another user's connection)"
                 return .failure(.rejected("already connected to \(key) \(whose)"))
+            }
+            guard all.values.filter({ $0.owner == client.peer.uid }).count < RequestCheck.maxConnectionsPerUser else {
+                return .failure(.rejected("\(RequestCheck.maxConnectionsPerUser) connections are up for you already: disconnect one"))
             }
             var name = baseName
             var suffix = 2
@@ -240,6 +259,11 @@ public final class ServiceHost: Sendable {
             if all[connection.name] === connection { all[connection.name] = nil }
         }
         connection.end(outcome: outcome, failed: failed, exitCode: exitCode)
+        let status = connection.status
+        ended.withLock { list in
+            list.append(status)
+            if list.count > Self.maxEnded { list.removeFirst(list.count - Self.maxEnded) }
+        }
     }
 
     private func makeOptions(_ request: ConnectRequest, url: GatewayURL, connection: ServiceConnection,

@@ -35,17 +35,13 @@ public final class ServiceListener: Sendable {
             throw .rejected("another Swiftgate service already listens at \(path)")
         }
         unlink(path)
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw .unavailable(path: path, reason: String(cString: strerror(errno))) }
-        var address = sockaddr_un()
-        guard MessageSocket.fill(&address, path: path) else {
-            Glibc.close(fd)
-            throw .unavailable(path: path, reason: "the path is too long for a socket")
+        let fd: Int32
+        do {
+            fd = try MessageSocket.unixSocket(path: path) { fd, address, length in bind(fd, address, length) }
+        } catch {
+            throw .unavailable(path: path, reason: "cannot listen there: \(error.reasonText)")
         }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
-        }
-        guard bound == 0, chmod(path, 0o666) == 0, listen(fd, 16) == 0 else {
+        guard chmod(path, 0o666) == 0, listen(fd, 16) == 0 else {
             let reason = String(cString: strerror(errno))
             Glibc.close(fd)
             throw .unavailable(path: path, reason: "cannot listen there: \(reason)")

@@ -15,6 +15,8 @@ public enum ServiceMessage: Sendable, Equatable, Codable {
     /// Answered elsewhere, or no longer needed: a dialog for it closes.
     case promptClosed(id: Int)
     case store(name: String, id: Int, StoreRequest)
-    case status([ConnectionStatus])
+    /// The connections up, and those that ended lately (with their outcome), so a front end can finish the
+    /// history of one that ended while nobody was attached.
+    case status([ConnectionStatus], ended: [ConnectionStatus])
     case ended(name: String, outcome: String, failed: Bool, exitCode: Int32)
 }

@@ -74,7 +74,12 @@ struct ServiceCommand: AsyncParsableCommand {
         }
         let host = ServiceHost(listener: listener, configuration: configuration)
         logger.info("listening on \(path)\(listener.activated ? " (socket activation)" : "") for root\(users.isEmpty ? "" : ", uid \(users.sorted())")\(groups.isEmpty ? "" : ", gid \(groups.sorted())")")
-        SessionLocks.warnAboutStaleSessions(runtime: runtime)
+        // The service owns the sessions in its runtime directory: what one that crashed left (routes, DNS, a
+        // tun) is undone now, as `swiftgate cleanup` would, before new connections come.
+        for stale in SessionState.stale(in: runtime) {
+            logger.warning("cleaning up the \(SessionState.describe(stale)), left by a service that did not stop cleanly")
+            for line in SessionState.clean(stale, directory: runtime) { logger.info("  \(line)") }
+        }
         let (stop, continuation) = AsyncStream.makeStream(of: Int32.self)
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGINT, SIGTERM] {

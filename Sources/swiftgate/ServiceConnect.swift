@@ -27,6 +27,8 @@ struct ServiceConnect {
         let history = HistoryWriter(store: database, gateway: gatewayName, url: url.description)
         let remote: RemoteConnection
         do {
+            var request = self.request
+            request.historyID = history.id
             remote = try RemoteConnection.start(request, client: client, frontEnd: frontEnd,
                                                 store: SQLiteSessionStore(store: database), browserCommand: browserCommand)
         } catch {
@@ -60,7 +62,7 @@ struct ServiceConnect {
             FileManager.default.standardError("swiftgate: " + (lastError.value ?? outcome) + "\n")
             return exitCode == 0 ? 1 : exitCode
         case .detached:
-            history.finish(outcome: "detached: still up in the service", summary: summary)
+            history.finish(outcome: HistoryRepair.detachedPrefix + ": still up in the service", summary: summary)
             StandardStreams.err("swiftgate: \(remote.name) is up in the service; 'swiftgate status' shows it, "
                                 + "'swiftgate disconnect \(remote.name)' ends it\n")
             return 0

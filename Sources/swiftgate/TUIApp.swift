@@ -58,6 +58,7 @@ final class TUIApp {
         let stopRequested = SignalFlag(signals: [SIGTERM, SIGHUP])
         var dirty = true
         var lastDraw = -1.0
+        var lastPoll = 0.0
         while true {
             if let input = terminal.read() {
                 dirty = true
@@ -87,6 +88,10 @@ final class TUIApp {
             }
             if quitWhenIdle && active == nil { return }
             let time = now
+            if serviceMode && time - lastPoll >= 5 {
+                lastPoll = time
+                pollService()
+            }
             if dirty || time - lastDraw >= 1 {
                 let size = terminal.size
                 var grid = ScreenGrid(width: size.width, height: size.height)
@@ -196,6 +201,12 @@ final class TUIApp {
         case .identity(let caNames, let files, let answer):
             pendingIdentity = answer
             model.present(.identity(IdentityPicker(files: files, caNames: caNames)))
+        case .upInService(let names, let ended):
+            HistoryRepair.finish(ended, in: store)
+            if names != upInService || !ended.isEmpty {
+                upInService = names
+                reloadFromStore()
+            }
         case .finished(let outcome, let failed, let connection):
             // A connection left on screen behind a newer one ends quietly: only the one shown is cleared.
             if connection == nil || connection == active?.id {
@@ -258,7 +269,8 @@ final class TUIApp {
         if serviceMode {
             let remote: RemoteConnection
             do {
-                let request = try ConnectRequest.make(name: gateway.name, options: options, settings: settings)
+                var request = try ConnectRequest.make(name: gateway.name, options: options, settings: settings)
+                request.historyID = history.id
                 let client = try ServiceClient.open(program: "swiftgate tui")
                 remote = try RemoteConnection.start(request, client: client, frontEnd: frontEnd,
                                                     store: SQLiteSessionStore(store: store), browserCommand: sso.externalBrowser)
@@ -329,11 +341,23 @@ final class TUIApp {
                 history?.finish(outcome: outcome, summary: summary)
                 mailbox.post(.finished(outcome: outcome, failed: failed, connection: id))
             case .detached:
-                history?.finish(outcome: "detached: still up in the service", summary: summary)
+                history?.finish(outcome: HistoryRepair.detachedPrefix + ": still up in the service", summary: summary)
                 mailbox.post(.finished(outcome: "\(id) stays up in the service", failed: false, connection: id))
             case .lost(let why):
                 history?.finish(outcome: "failed (exit 1): \(why)", summary: summary)
                 mailbox.post(.finished(outcome: why, failed: true, connection: id))
+            }
+        }
+    }
+
+    /// Which connections are up in the service, off the interface's thread; the answer comes by the mailbox.
+    private func pollService() {
+        let mailbox = self.mailbox
+        Task.detached {
+            guard let client = try? ServiceClient.open(program: "swiftgate tui") else { return }
+            defer { client.close() }
+            if let (up, ended) = try? client.statusAndEnded() {
+                mailbox.post(.upInService(Set(up.map(\.name)), ended: ended))
             }
         }
     }
@@ -345,7 +369,9 @@ final class TUIApp {
         do {
             let client = try ServiceClient.open(program: "swiftgate tui")
             defer { client.close() }
-            list = try client.status()
+            let answer = try client.statusAndEnded()
+            list = answer.up
+            HistoryRepair.finish(answer.ended, in: store)
         } catch {
             model.session.note("\(error)", level: .error, at: now)
             return

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GatewayProtocol
+import Service
 import Store
 import Synchronization
 
@@ -14,6 +15,8 @@ enum UIMessage: Sendable {
     case identity(caNames: [String], files: [String], CheckedContinuation<String?, Never>)
     /// `connection`: the service connection it was (nil: the one run in this process).
     case finished(outcome: String, failed: Bool, connection: String?)
+    /// The names of this user's connections up in the service now (polled: one may end while not on screen).
+    case upInService(Set<String>, ended: [ConnectionStatus])
 }
 
 /// A queue the engine's tasks post to and the interface loop drains between key reads: curses is only ever

@@ -20,6 +20,9 @@ final class SavedPasswordServiceLabTests: LabTestCase {
         try FileManager.default.createDirectory(atPath: home + "/run", withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         for path in [workDirectory, home] { XCTAssertEqual(chmod(path, 0o755), 0) }
+        // The binary where the user can run it: the checkout may sit where only root can enter (ServiceLabTests).
+        if link(LabGateway.binary, userBinary) != 0 { try FileManager.default.copyItem(atPath: LabGateway.binary, toPath: userBinary) }
+        chmod(userBinary, 0o755)
         for path in [home, home + "/run"] { XCTAssertEqual(chown(path, Self.uid, Self.uid), 0) }
         chmod(home + "/run", 0o700)
     }
@@ -36,6 +39,7 @@ final class SavedPasswordServiceLabTests: LabTestCase {
 
     private var home: String { workDirectory + "/home" }
     private var socketPath: String { workDirectory + "/swiftgate.sock" }
+    private var userBinary: String { workDirectory + "/swiftgate" }
 
     private func asUser(_ arguments: [String], environment: [String] = []) -> [String] {
         ["setpriv", "--reuid", String(Self.uid), "--regid", String(Self.uid), "--clear-groups", "env", "-i",
@@ -50,7 +54,7 @@ final class SavedPasswordServiceLabTests: LabTestCase {
                                   LabGateway.binary, "service", "--user", String(Self.uid)])
         service = started
         let deadline = Date().addingTimeInterval(20)
-        while try CommandRunner.run(asUser([LabGateway.binary, "status"]), timeout: 30).exitCode != 0 {
+        while try CommandRunner.run(asUser([userBinary, "status"]), timeout: 30).exitCode != 0 {
             if let ended = try? started.wait(timeout: 0) { throw LabError("the service ended (exit \(ended.exitCode)): \(ended.stderr)") }
             guard Date() < deadline else { throw LabError("the service did not answer: \(started.stderrSoFar)") }
             usleep(100_000)
@@ -76,7 +80,7 @@ final class SavedPasswordServiceLabTests: LabTestCase {
         try FileManager.default.copyItem(atPath: lab["CA_FILE"], toPath: ca)
         XCTAssertEqual(chown(ca, Self.uid, Self.uid), 0)
         func swiftgate(_ arguments: [String], stdin: String = "") throws -> CommandResult {
-            try CommandRunner.run(asUser([LabGateway.binary] + arguments, environment: ["DBUS_SESSION_BUS_ADDRESS=\(bus)"]),
+            try CommandRunner.run(asUser([userBinary] + arguments, environment: ["DBUS_SESSION_BUS_ADDRESS=\(bus)"]),
                                   stdin: stdin, timeout: 90)
         }
 

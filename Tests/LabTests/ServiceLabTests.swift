@@ -12,6 +12,29 @@ final class ServiceLabTests: LabTestCase {
     private var workDirectory = ""
     private var service: RunningCommand?
 
+    /// The binary and the lab's curl browser where the test users can run them: the checkout may sit in a
+    /// directory only root can enter (a fresh clone under `mktemp -d`).
+    private static let userFiles: String = {
+        let directory = NSTemporaryDirectory() + "sg-service-bin-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o755])
+        for (source, name) in [(LabGateway.binary, "swiftgate"),
+                               (LabGateway.repositoryRoot + "/scripts/lab/curl-browser.sh", "curl-browser.sh")] {
+            let target = directory + "/" + name
+            try? FileManager.default.removeItem(atPath: target)
+            if link(source, target) != 0 { try? FileManager.default.copyItem(atPath: source, toPath: target) }
+            chmod(target, 0o755)
+        }
+        return directory
+    }()
+
+    private var userBinary: String { Self.userFiles + "/swiftgate" }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: NSTemporaryDirectory() + "sg-service-bin-\(getpid())")
+        super.tearDown()
+    }
+
     override func setUpWithError() throws {
         try super.setUpWithError()
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
@@ -58,18 +81,19 @@ final class ServiceLabTests: LabTestCase {
     }
 
     /// The environment a user's front end runs with: its own home (database, log), nothing of root's.
-    private func userCommand(_ uid: UInt32, _ arguments: [String]) -> [String] {
+    private func userCommand(_ uid: UInt32, _ arguments: [String], environment: [String] = []) -> [String] {
         ["setpriv", "--reuid", String(uid), "--regid", String(uid), "--clear-groups", "env", "-i", "PATH=/usr/bin:/bin",
-         "HOME=\(home(uid))", "SWIFTGATE_SOCKET=\(socketPath)", "TERM=xterm-256color", LabGateway.binary] + arguments
+         "HOME=\(home(uid))", "SWIFTGATE_SOCKET=\(socketPath)", "TERM=xterm-256color"] + environment
+            + [userBinary] + arguments
     }
 
     private func asUser(_ uid: UInt32, _ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 60) throws -> CommandResult {
         try CommandRunner.run(userCommand(uid, arguments), stdin: stdin, timeout: timeout)
     }
 
-    private func root(_ arguments: [String]) throws -> CommandResult {
+    private func root(_ arguments: [String], stdin: String? = nil) throws -> CommandResult {
         try CommandRunner.run(["env", "SWIFTGATE_SOCKET=\(socketPath)", "HOME=\(workDirectory)", LabGateway.binary] + arguments,
-                              timeout: 30)
+                              stdin: stdin, timeout: 60)
     }
 
     /// The CA, where the user can read it.
@@ -138,8 +162,33 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertEqual(try connections(Self.user).count, 0)
         XCTAssertNotEqual(try lab.client(["ip", "link", "show", "dev", interface]).exitCode, 0, "its tun is gone")
         // The user's own database has the history and the groups; the service wrote nothing of the user's.
+        // The connect that left it up wrote "detached"; the disconnect that heard of its end finished the record.
         let history = try asUser(Self.user, ["history"])
         XCTAssertTrue(history.stdout.contains("gateway.lab.test:4443"), history.allOutput)
+        XCTAssertTrue(history.stdout.contains("disconnected by the user"), history.stdout)
+        XCTAssertFalse(history.stdout.contains("detached"), history.stdout)
+    }
+
+    /// External-browser SSO through the service: the front end (the user's) opens the user's browser, the
+    /// token comes back to the service's callback listener, the tunnel comes up; root started no browser.
+    func testSingleSignOnOpensTheUsersOwnBrowser() throws {
+        let lab = try start(["--asa"])
+        try startService(lab, users: [Self.user])
+        let hops = home(Self.user) + "/browser.log"
+        let command = ["ip", "netns", "exec", lab["CLIENT_NS"]]
+            + userCommand(Self.user, ["connect", lab["ASA_URL"] + "/sso-external", "--cafile", try userCA(lab, Self.user),
+                                      "--external-browser", Self.userFiles + "/curl-browser.sh", "--events", "json", "--detach"],
+                          environment: ["CURL_BROWSER_CAFILE=\(try userCA(lab, Self.user))", "CURL_BROWSER_LOG=\(hops)"])
+        let result = try CommandRunner.run(command, timeout: 90)
+        XCTAssertEqual(result.exitCode, 0, result.allOutput)
+        let sso = result.events.filter { $0["event"] as? String == "sso" }
+        XCTAssertEqual(sso.map { $0["state"] as? String }, ["started", "done"], "\(sso)")
+        XCTAssertEqual(sso.first?["browser"] as? String, Self.userFiles + "/curl-browser.sh")
+        var info = stat()
+        XCTAssertEqual(stat(hops, &info), 0, "the browser ran")
+        XCTAssertEqual(info.st_uid, Self.user, "as the user, not as root")
+        XCTAssertTrue(try pingEventually(lab))
+        XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
     }
 
     /// Two gateways at once, each with its own tun; the same gateway a second time is refused.
@@ -166,6 +215,107 @@ final class ServiceLabTests: LabTestCase {
             XCTAssertEqual(try asUser(Self.user, ["disconnect", name]).exitCode, 0)
         }
         XCTAssertEqual(try connections(Self.user).count, 0)
+    }
+
+    /// The interface beside a connection made elsewhere: it attaches to it, connects a second gateway beside it,
+    /// and marks both rows up on the gateways screen.
+    func testTheInterfaceShowsTwoConnectionsOnTheGatewaysScreen() throws {
+        let lab = try start(["--asa"])
+        try startService(lab, users: [Self.user])
+        let ca = try userCA(lab, Self.user)
+        XCTAssertEqual(try asUser(Self.user, ["gateways", "add", "lab", lab["URL_HOST"], "--group", "Engineering",
+                                              "--user", "alice"]).exitCode, 0)
+        XCTAssertEqual(try asUser(Self.user, ["gateways", "add", "asa", lab["ASA_URL"] + "/ok", "--group", lab["ASA_GROUP"],
+                                              "--user", "alice"]).exitCode, 0)
+        let first = try asUser(Self.user, ["connect", "lab", "--cafile", ca, "--passwd-on-stdin", "--detach"],
+                               stdin: lab["ALICE_PASS"] + "\n")
+        XCTAssertEqual(first.exitCode, 0, first.allOutput)
+        let shell = userCommand(Self.user, ["--cafile", ca]).map { "'\($0)'" }.joined(separator: " ")
+        let screen = try TmuxScreen(command: shell, label: lab["LAB_ID"])
+        try screen.waitFor("attached to lab, up in the service")
+        try screen.keys("1")
+        try screen.waitFor("Gateways (2)")
+        try screen.keys("g", "Enter")  // the first row: asa
+        try screen.waitFor("Username: alice", timeout: 30)  // the saved user; Enter moves to the password
+        try screen.keys("Enter")
+        try screen.waitFor("> Password:")
+        try screen.type(lab["ASA_PASS"])
+        try screen.keys("Enter")
+        try screen.waitFor("connected asa", timeout: 30)
+        try screen.waitFor("DTLS up", timeout: 30)
+        try screen.keys("1")
+        try screen.waitFor("Gateways (2)")
+        let deadline = Date().addingTimeInterval(20)
+        var rows = ""
+        while Date() < deadline {
+            rows = screen.text
+            let up = rows.split(separator: "\n").filter { $0.contains(" up ") || $0.hasSuffix(" up") || $0.contains("up  ") }
+            if rows.contains("asa"), up.count >= 2 { break }
+            usleep(200_000)
+        }
+        let lines = rows.split(separator: "\n")
+        XCTAssertTrue(lines.contains { $0.contains("lab ") && $0.contains(" up") }, rows)
+        XCTAssertTrue(lines.contains { $0.contains("asa ") && $0.contains(" up") }, rows)
+        XCTAssertEqual(try connections(Self.user).count, 2)
+        try screen.keys("q")
+        XCTAssertTrue(try screen.waitFor("swiftgate exited with").contains("swiftgate exited with 0"))
+        XCTAssertEqual(try connections(Self.user).count, 2, "q leaves both up")
+        for name in ["lab", "asa"] { XCTAssertEqual(try asUser(Self.user, ["disconnect", name]).exitCode, 0) }
+    }
+
+    /// The certificate question of a connection run by root goes to the user's interface, and the pin it
+    /// accepts lands in the user's own database (the service keeps none); the next connection trusts it.
+    func testTheTrustQuestionGoesToTheUsersInterfaceAndThePinToTheirDatabase() throws {
+        let lab = try start(["--server-cert", "self-signed"])
+        try startService(lab, users: [Self.user])
+        XCTAssertEqual(try asUser(Self.user, ["gateways", "add", "lab", lab["URL_HOST"], "--group", "Engineering",
+                                              "--user", "alice"]).exitCode, 0)
+        let shell = userCommand(Self.user, []).map { "'\($0)'" }.joined(separator: " ")
+        let screen = try TmuxScreen(command: shell, label: lab["LAB_ID"])
+        try screen.waitFor("Gateways (1)")
+        try screen.keys("Enter")
+        try screen.waitFor("a stray key never trusts", timeout: 30)
+        try screen.keys("t")
+        try screen.waitFor("Username: alice", timeout: 30)
+        try screen.keys("Enter")
+        try screen.waitFor("> Password:")
+        try screen.type(lab["ALICE_PASS"])
+        try screen.keys("Enter")
+        try screen.waitFor("connected lab", timeout: 30)
+        try screen.keys("Q")
+        try screen.waitFor("Disconnect from lab and quit?")
+        try screen.keys("y")
+        try screen.waitFor("swiftgate exited with")
+        let pins = try asUser(Self.user, ["trust", "list"])
+        XCTAssertTrue(pins.stdout.contains(lab["SELF_SIGNED_PIN"]), pins.allOutput)
+        // The headless front end never trusts at a prompt: only the user's saved pin lets this one through.
+        let again = try asUser(Self.user, ["connect", "lab", "--passwd-on-stdin", "--detach"], stdin: lab["ALICE_PASS"] + "\n")
+        XCTAssertEqual(again.exitCode, 0, again.allOutput)
+        XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
+    }
+
+    /// A service killed with SIGKILL leaves its sessions' state; the next service undoes what they set (the
+    /// vpnc-script's disconnect with the saved environment) before it takes connections.
+    func testTheNextServiceCleansUpAfterOneThatCrashed() throws {
+        let lab = try start()
+        try startService(lab, users: [])
+        let (script, dump) = try TeardownLabTests.wrapperScript(in: lab.stateDirectory)
+        // Root's front end may name its own script (a user's connection always runs the system one).
+        let connected = try root(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice", "--passwd-on-stdin",
+                                  "--no-dtls", "--script", script, "--detach"], stdin: lab["ALICE_PASS"] + "\n")
+        XCTAssertEqual(connected.exitCode, 0, connected.allOutput)
+        XCTAssertTrue(try pingEventually(lab))
+        service?.signal(SIGKILL)
+        _ = try service?.wait(timeout: 20)
+        service = nil
+        XCTAssertFalse(try String(contentsOfFile: dump, encoding: .utf8).contains("=== reason=disconnect"), "no teardown ran")
+        try startService(lab, users: [])
+        XCTAssertTrue(service?.stderrSoFar.contains("left by a service that did not stop cleanly") == true,
+                      service?.stderrSoFar ?? "")
+        XCTAssertTrue(try String(contentsOfFile: dump, encoding: .utf8).contains("=== reason=disconnect"),
+                      "the saved disconnect ran")
+        let routes = try lab.client(["ip", "route"], timeout: 30)
+        XCTAssertFalse(routes.stdout.contains("198.19.0.0"), "no route left: \(routes.stdout)")
     }
 
     /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to

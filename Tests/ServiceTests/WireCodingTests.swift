@@ -80,7 +80,7 @@ final class WireCodingTests: XCTestCase {
             .attached(name: "work", status: status), .event(name: "work", .log("x")),
             .prompt(name: "work", id: 1, .form(form)), .prompt(name: "work", id: 2, .trust(TrustQuestion(report: Self.report))),
             .prompt(name: "work", id: 3, .openBrowser(url: "https://idp/")), .promptClosed(id: 1),
-            .store(name: "work", id: 5, .saveGroups(gateway: "work", offered: [], chosen: nil)), .status([status]),
+            .store(name: "work", id: 5, .saveGroups(gateway: "work", offered: [], chosen: nil)), .status([status], ended: [status]),
             .ended(name: "work", outcome: "disconnected", failed: false, exitCode: 0),
         ]
         for message in service { try roundTrip(message) }
