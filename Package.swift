@@ -24,6 +24,7 @@ let package = Package(
         .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CSecret", pkgConfig: "libsecret-1", providers: [.apt(["libsecret-1-dev"])]),
 
         // Pure protocol: no sockets, no clock, no C.
         .target(name: "GatewayProtocol", swiftSettings: strict),
@@ -43,6 +44,8 @@ let package = Package(
         // The privileged service and its wire protocol: front ends drive connections over a Unix socket (issue 15).
         .target(name: "Service", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "Store", "CLinux",
                                                 .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        // Saved passwords (the user's Secret Service through libsecret): a vault and the front end that uses it.
+        .target(name: "Vault", dependencies: ["Engine", "GatewayProtocol", "CSecret"], swiftSettings: strict),
         // Screen model with no curses.
         .target(name: "TUI", dependencies: ["Engine", "QRCode"], swiftSettings: strict),
         // QR codes (libqrencode) for a login URL to open on a phone or another machine.
@@ -52,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "swiftgate",
             dependencies: [
-                "GatewayProtocol", "SecureChannel", "Store", "Engine", "Service", "TUI", "Terminal", "QRCode",
+                "GatewayProtocol", "SecureChannel", "Store", "Engine", "Service", "TUI", "Terminal", "QRCode", "Vault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "VaultTests", dependencies: ["Vault", "Engine", "GatewayProtocol"], swiftSettings: strict),
         .testTarget(name: "ServiceTests", dependencies: ["Service", "Engine", "GatewayProtocol", "Store"], swiftSettings: strict),
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"], swiftSettings: strict),
         .testTarget(name: "LabTests", dependencies: ["GatewayProtocol"], swiftSettings: strict),

@@ -6,7 +6,8 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 here=$(cd "$(dirname "$0")" && pwd)
 
 # openssl: the CLI makes the throwaway CAs and PKCS#12 files of the SecureChannel tests.
-build_packages=(pkg-config libssl-dev libncursesw5-dev libsqlite3-dev libqrencode-dev openssl)
+# libsecret-1-dev: saved passwords in the Secret Service (the CSecret target).
+build_packages=(pkg-config libssl-dev libncursesw5-dev libsqlite3-dev libqrencode-dev libsecret-1-dev openssl)
 missing=()
 for pkg in "${build_packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

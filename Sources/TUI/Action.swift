@@ -9,6 +9,7 @@ public enum Action: String, Sendable, CaseIterable {
     case cancel, trustOnce, trustAlways, confirm, deny
     case cleanup
     case quitAndDisconnect
+    case forgetPassword, toggleSavePassword
 
     public var help: String {
         switch self {
@@ -48,6 +49,8 @@ public enum Action: String, Sendable, CaseIterable {
         case .confirm: "Yes"
         case .deny: "No"
         case .cleanup: "Remove the routes, DNS and tun a killed session left"
+        case .forgetPassword: "Forget the gateway's saved password"
+        case .toggleSavePassword: "Save the password in the keyring, or not"
         }
     }
 }

@@ -11,6 +11,10 @@ public struct FormDialog: Sendable, Equatable {
     public private(set) var focus: Int = 0
     /// The gateway's name, for the title.
     public var gateway: String?
+    /// Where a Secret Service runs and the form asks a password: the answer key that asks for it to be saved
+    /// (Ctrl-S toggles, shown under the fields). Nil: no such option (issue 15, item 5).
+    public var saveRequestKey: String?
+    public private(set) var savePassword = false
 
     public init(_ form: AuthForm, gateway: String? = nil) {
         self.form = form
@@ -23,8 +27,12 @@ public struct FormDialog: Sendable, Equatable {
 
     /// What the engine gets: field name → answer. Secrets never print themselves.
     public var answers: [String: Secret] {
-        Dictionary(zip(fields.map(\.name), values.map(Secret.init)), uniquingKeysWith: { first, _ in first })
+        var answers = Dictionary(zip(fields.map(\.name), values.map(Secret.init)), uniquingKeysWith: { first, _ in first })
+        if savePassword, let saveRequestKey { answers[saveRequestKey] = Secret("1") }
+        return answers
     }
+
+    private var offersSave: Bool { saveRequestKey != nil }
 
     public mutating func handle(_ key: Key) -> DialogResult<[String: Secret]> {
         if let action = Keymap.form.action(for: key) {
@@ -44,6 +52,8 @@ public struct FormDialog: Sendable, Equatable {
                 if isEditable, !values[focus].isEmpty { values[focus].removeLast() }
             case .clearField:
                 if isEditable { values[focus] = "" }
+            case .toggleSavePassword:
+                if offersSave { savePassword.toggle() }
             default:
                 break
             }
@@ -92,7 +102,7 @@ public struct FormDialog: Sendable, Equatable {
             top += TextLayout.wrap("\(Status.error.glyph(box)) \(error)", width: textWidth).map { [Span($0, .statusError)] }
         }
         let labelWidth = min(20, max(8, fields.map(\.label.count).max() ?? 8))
-        let sso = fields.contains { $0.kind == .sso } ? 2 : 0
+        let sso = fields.contains { $0.kind == .sso } || offersSave ? 2 : 0
         let height = min(grid.height - 2, top.count + (top.isEmpty ? 0 : 1) + fields.count + sso + 3)
         let title = form.title ?? "Log in" + (gateway.map { " to \($0)" } ?? "")
         let inside = DialogFrame.draw(title: title, width: width, height: height, into: &grid, box: box)
@@ -121,7 +131,11 @@ public struct FormDialog: Sendable, Equatable {
             grid.fill(Rect(x: inputX, y: y, width: inputWidth, height: 1), role: focused ? .inputFocus : .input)
             grid.put(shown, x: inputX, y: y, role: focused ? .inputFocus : .input, limit: inside.maxX)
         }
-        if fields.contains(where: { $0.kind == .sso }) {
+        if offersSave {
+            let mark = savePassword ? "[x]" : "[ ]"
+            grid.put(TextLayout.truncate("\(mark) Save the password in the keyring (Ctrl-S)", to: inside.width, ellipsis: box.ellipsis),
+                     x: inside.x, y: min(inside.maxY - 1, firstField + fields.count + 1), role: savePassword ? .label : .dim)
+        } else if fields.contains(where: { $0.kind == .sso }) {
             let note = "Single sign-on needs a browser: paste the token it gives."
             grid.put(TextLayout.truncate(note, to: inside.width, ellipsis: box.ellipsis), x: inside.x,
                      y: min(inside.maxY - 1, firstField + fields.count + 1), role: .dim)

@@ -39,6 +39,7 @@ public struct GatewaysState: Sendable, Equatable {
             selection.clamp(count: visible.count)
         case .add: return .add
         case .cleanup: return .cleanup
+        case .forgetPassword: return selected.map { .forgetPassword($0.name) } ?? .none
         case .edit: return selected.map { .edit($0.name) } ?? .none
         case .delete: return selected.map { .delete($0.name) } ?? .none
         case .help: return .show(.help)

@@ -55,6 +55,8 @@ public struct Keymap: Sendable, Equatable {
         Binding([.character("a")], .add, hint: "add"),
         Binding([.character("e")], .edit, hint: "edit"),
         Binding([.character("d")], .delete, "Delete the gateway (asks first)", hint: "delete"),
+        Binding([.character("P")], .forgetPassword, "Forget the gateway's saved password (Secret Service)",
+                showInHints: false),
         Binding([.character("C")], .cleanup, "Remove what a crashed or killed session left (as swiftgate cleanup)",
                 showInHints: false),
     ])
@@ -115,6 +117,8 @@ public struct Keymap: Sendable, Equatable {
         Binding([.left], .previousOption, "Previous choice of a list field", showInHints: false),
         Binding([.backspace], .eraseCharacter, showInHints: false),
         Binding([.control("u")], .clearField, showInHints: false),
+        // A control key: every printable one is typing. Offered only where a Secret Service runs.
+        Binding([.control("s")], .toggleSavePassword, "Save the password in the keyring (where offered)", showInHints: false),
         Binding([.escape], .cancel, "Cancel the connection", hint: "cancel"),
     ])
 

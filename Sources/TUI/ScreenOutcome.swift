@@ -18,4 +18,6 @@ public enum ScreenOutcome: Sendable, Equatable {
     case quitAndDisconnect
     /// Undo what a session that died without its teardown left (issue 14, item 5).
     case cleanup
+    /// Remove the gateway's saved password from the Secret Service (issue 15, item 5).
+    case forgetPassword(String)
 }

@@ -88,6 +88,7 @@ public struct TUIModel: Sendable {
             return session.status.isActive ? .none : .connect(gateway: gateway)
         case .add: return .add
         case .cleanup: return .cleanup
+        case .forgetPassword(let gateway): return .forgetPassword(gateway: gateway)
         case .edit(let gateway): return .edit(gateway: gateway)
         case .delete(let gateway):
             present(.confirm(ConfirmDialog(title: "Delete gateway",

@@ -16,6 +16,8 @@ public enum TUIOutcome: Sendable, Equatable {
     case detach
     /// Run `swiftgate cleanup`'s work; the app notes what it did.
     case cleanup
+    /// Remove the gateway's saved password from the Secret Service.
+    case forgetPassword(gateway: String)
     /// The answer to `chooseGroup`: nil when the user cancelled.
     case groupChosen(FormOption?)
     /// The answer to `fillForm`: nil when the user cancelled.

@@ -26,6 +26,10 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .customLong("passwd-on-stdin"), help: "Read the password, then answers to later form fields, from stdin (one per line).")
     var passwordOnStdin = false
 
+    @Flag(name: .customLong("save-password"),
+          help: "Save the password typed for this login in the Secret Service once the login succeeds (later connects use it).")
+    var savePassword = false
+
     @Option(help: "Extra trust anchors (PEM file).")
     var cafile: String?
 
@@ -113,6 +117,9 @@ struct ConnectCommand: AsyncParsableCommand {
                 throw ValidationError("--servercert \(pin.prefix(80)): \(error)")
             }
         }
+        if savePassword && cookieOnStdin {
+            throw ValidationError("--save-password: with --cookie-on-stdin there is no login, so no password to save")
+        }
         if let authTimeout, !(1...3600).contains(authTimeout) {
             throw ValidationError("--auth-timeout takes 1 to 3600 seconds")
         }
@@ -182,8 +189,12 @@ struct ConnectCommand: AsyncParsableCommand {
             LogFileHandler(file: logFile, mirrorToStandardError: verbose, logLevel: level)
         }
         options.logger.info("connect \(url) (gateway \(target.name ?? "-"))")
-        let frontEnd = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
+        let headless = HeadlessFrontEnd(username: user ?? target.gateway?.username, passwordOnStdin: passwordOnStdin,
                                         nonInteractive: nonInteractive)
+        // A saved password answers the login, or the typed one is saved after it (issue 15, item 5).
+        let (frontEnd, savedPasswords) = cookieOnStdin ? (headless, nil)
+            : SavedPasswords.wrap(headless, url: url, user: user ?? target.gateway?.username, save: savePassword,
+                                  typed: passwordOnStdin)
         if let service {
             var settings = tunnelSettings(runtime: runtime)
             if let saved = target.gateway { settings.overrides = saved.networkOverrides }
@@ -201,10 +212,12 @@ struct ConnectCommand: AsyncParsableCommand {
             } catch {
                 throw ValidationError("\(error)")
             }
-            let code = await ServiceConnect(client: service, request: request, frontEnd: frontEnd, database: database,
+            let code = await ServiceConnect(client: service, request: request, frontEnd: frontEnd, savedPasswords: savedPasswords,
+                                            database: database,
                                             gatewayName: target.name, url: url, events: events, logger: options.logger,
                                             detach: detach, browserCommand: sso.externalBrowser).run()
             if code != 0 { throw ExitCode(code) }
+            remember(gateway: target.name, in: database)  // the user name too, for a saved password next time
             return
         }
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
@@ -236,21 +249,12 @@ struct ConnectCommand: AsyncParsableCommand {
                                                remoteAddress: url.host)
             } else {
                 session = try await engine.authenticate()
+                await SavedPasswords.commit(savedPasswords)
             }
         } catch let error as EngineError {
             throw await fail(error)
         }
-        if let name = target.name, var saved = try? database.gateway(named: name) {
-            // What this connection was told is remembered for the next (never the password).
-            var changed = false
-            if let username = user, saved.username == nil { saved.username = username; changed = true }
-            if let certificate, saved.certificatePath != certificate {
-                saved.certificatePath = certificate
-                saved.keyPath = key
-                changed = true
-            }
-            if changed { _ = try? database.saveGateway(saved) }
-        }
+        remember(gateway: target.name, in: database)
         guard authenticate else {
             let end: SessionEnd
             do {
@@ -283,6 +287,19 @@ struct ConnectCommand: AsyncParsableCommand {
             reconnectTimeoutSeconds: reconnectTimeout, scriptTimeoutSeconds: scriptTimeout, runtimeDirectory: runtime)
         settings.ipv6 = !disableIPv6
         return settings
+    }
+
+    /// What this connection was told is remembered for the next (never the password).
+    private func remember(gateway name: String?, in database: SwiftgateStore) {
+        guard let name, var saved = try? database.gateway(named: name) else { return }
+        var changed = false
+        if let username = user, saved.username == nil { saved.username = username; changed = true }
+        if let certificate, saved.certificatePath != certificate {
+            saved.certificatePath = certificate
+            saved.keyPath = key
+            changed = true
+        }
+        if changed { _ = try? database.saveGateway(saved) }
     }
 
     /// TARGET is an address, or a saved gateway's name (`TargetResolver`). An address not saved yet is saved

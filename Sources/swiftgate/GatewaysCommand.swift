@@ -7,8 +7,8 @@ import Store
 struct GatewaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateways",
-        abstract: "Saved gateways: list, add, remove, show, import an AnyConnect profile.",
-        subcommands: [List.self, Add.self, Remove.self, Show.self, Import.self],
+        abstract: "Saved gateways: list, add, remove, show, import an AnyConnect profile, forget a saved password.",
+        subcommands: [List.self, Add.self, Remove.self, Show.self, Import.self, ForgetPasswordCommand.self],
         defaultSubcommand: List.self
     )
 

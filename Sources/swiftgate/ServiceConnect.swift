@@ -4,6 +4,7 @@ import GatewayProtocol
 import Logging
 import Service
 import Store
+import Vault
 
 /// `swiftgate connect` through the service: the events printed as in-process, the questions answered here, the
 /// user's database kept here; Ctrl-C disconnects, `--detach` leaves the tunnel up once it carries data.
@@ -11,6 +12,8 @@ struct ServiceConnect {
     let client: ServiceClient
     let request: ConnectRequest
     let frontEnd: any FrontEnd
+    /// The saved-password front end inside `frontEnd`, if any: it saves a typed password once the login is done.
+    var savedPasswords: SavedPasswordFrontEnd? = nil
     let database: SwiftgateStore
     let gatewayName: String?
     let url: GatewayURL
@@ -36,13 +39,14 @@ struct ServiceConnect {
         let signals = SignalHandling(remote: remote)
         defer { signals.cancel() }
         let lastError = LastError()
-        let detach = self.detach
+        let detach = self.detach, savedPasswords = self.savedPasswords
         let forwarded = AsyncStream<EngineEvent> { continuation in
             Task {
                 for await event in remote.events {
                     continuation.yield(event)
                     if case .error(_, let message) = event { lastError.set(message) }
                     if detach, case .connected = event { remote.detach() }
+                    if case .phase(.userAuth, .done, _, _) = event { await SavedPasswords.commit(savedPasswords) }
                 }
                 continuation.finish()
             }

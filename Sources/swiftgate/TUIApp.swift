@@ -7,6 +7,7 @@ import SecureChannel
 import Store
 import Terminal
 import TUI
+import Vault
 
 /// The full-screen client: one loop on the main thread reads keys (100 ms at most), drains the mailbox, and
 /// redraws when something changed (and once a second for countdowns), so the engine and the data plane never
@@ -34,6 +35,7 @@ final class TUIApp {
     private let caFile: String?
 
     private let sso: SSOOptions
+    private let passwords = TUISavedPasswords()
 
     init(store: SwiftgateStore, theme: Theme, caFile: String?, sso: SSOOptions = SSOOptions(), serviceMode: Bool) {
         self.serviceMode = serviceMode
@@ -124,6 +126,7 @@ final class TUIApp {
                     model.session.note(line, level: line.hasPrefix("still left") ? .warning : .info)
                 }
             }
+        case .forgetPassword(let name): model.session.note(passwords.forget(name, in: store), at: now)
         case .disconnect:
             active?.stop()
         case .reconnect:
@@ -189,7 +192,9 @@ final class TUIApp {
             model.present(.group(GroupPicker(choice)))
         case .form(let form, let answer):
             pendingForm = answer
-            model.present(.form(FormDialog(form, gateway: model.session.gateway)))
+            var dialog = FormDialog(form, gateway: model.session.gateway)
+            dialog.saveRequestKey = passwords.saveRequestKey(for: form)
+            model.present(.form(dialog))
         case .trust(let question, let answer):
             pendingTrust = answer
             model.present(.certificate(CertificatePrompt(question, openedAt: now)))
@@ -255,7 +260,8 @@ final class TUIApp {
         options.authTimeoutSeconds = AuthTimeout.resolve(flag: nil, store: store, gateway: gateway.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
         options.logger = Logger(label: "swiftgate") { _ in LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info) }
-        let frontEnd = TUIFrontEnd(mailbox: mailbox, username: gateway.username)
+        let (frontEnd, savedPasswords) = passwords.frontEnd(wrapping: TUIFrontEnd(mailbox: mailbox, username: gateway.username),
+                                                            url: url, user: gateway.username, mailbox: mailbox)
         var settings = TunnelSettings(dtlsMode: gateway.dtlsMode.flatMap(DTLSModePreference.init(rawValue:)) ?? .auto,
                                       runtimeDirectory: RuntimeDirectory.resolve())
         settings.overrides = gateway.networkOverrides
@@ -274,7 +280,7 @@ final class TUIApp {
                 return
             }
             model.begin(gateway: gateway.name, url: gateway.url, at: now)
-            follow(remote, history: history, logger: options.logger)
+            follow(remote, history: history, logger: options.logger, savedPasswords: savedPasswords)
             return
         }
         let engine = ConnectionEngine(options: options, frontEnd: frontEnd)
@@ -296,6 +302,7 @@ final class TUIApp {
             let failed: Bool
             do {
                 let session = try await engine.authenticate()
+                await TUISavedPasswords.commit(savedPasswords, mailbox: mailbox)
                 let end = try await engine.runTunnel(session, settings: settings)
                 outcome = end.clean ? "disconnected: \(end.reason)" : "ended: \(end.reason)"
                 failed = !end.clean
@@ -314,7 +321,8 @@ final class TUIApp {
 
     /// Shows a connection the service runs: its events into the model, its end (or this interface letting go)
     /// as a note. `history` is the record this interface started, if it started the connection.
-    private func follow(_ remote: RemoteConnection, history: HistoryWriter?, logger: Logger) {
+    private func follow(_ remote: RemoteConnection, history: HistoryWriter?, logger: Logger,
+                        savedPasswords: SavedPasswordFrontEnd? = nil) {
         active = .remote(remote)
         upInService.insert(remote.name)
         reloadFromStore()
@@ -324,6 +332,7 @@ final class TUIApp {
             var summary = SessionSummary()
             for await event in remote.events {
                 mailbox.post(.event(event))
+                if case .phase(.userAuth, .done, _, _) = event { await TUISavedPasswords.commit(savedPasswords, mailbox: mailbox) }
                 logger.info("\(EventFormatter(style: .text).format(event))")
                 summary.observe(event)
             }
@@ -373,8 +382,12 @@ final class TUIApp {
         let saved = try? store.gateway(named: newest.name)
         do {
             let client = try ServiceClient.open(program: "swiftgate tui")
-            let remote = try RemoteConnection.attach(newest.name, client: client,
-                                                     frontEnd: TUIFrontEnd(mailbox: mailbox, username: saved?.username),
+            // A relogin of the attached connection may be answered from the keyring too.
+            let inner = TUIFrontEnd(mailbox: mailbox, username: saved?.username)
+            let (frontEnd, savedPasswords) = (try? GatewayURL(parsing: newest.url)).map {
+                passwords.frontEnd(wrapping: inner, url: $0, user: saved?.username, mailbox: mailbox)
+            } ?? (inner, nil)
+            let remote = try RemoteConnection.attach(newest.name, client: client, frontEnd: frontEnd,
                                                      store: SQLiteSessionStore(store: store), browserCommand: sso.externalBrowser)
             model.begin(gateway: newest.name, url: newest.url, at: now)
             attachedConnectedAt = newest.connectedAt
@@ -382,7 +395,7 @@ final class TUIApp {
             let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)
             follow(remote, history: nil, logger: Logger(label: "swiftgate") { _ in
                 LogFileHandler(file: logFile, mirrorToStandardError: false, logLevel: .info)
-            })
+            }, savedPasswords: savedPasswords)
         } catch {
             model.session.note("\(error)", level: .error, at: now)
         }

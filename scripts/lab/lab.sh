@@ -78,6 +78,8 @@ readonly REQUIREMENTS=(
 	# headless Chromium walks the embedded mode.
 	/usr/bin/python3:python3 /usr/lib/python3/dist-packages/cryptography:python3-cryptography curl:curl
 	chromium:chromium Xvfb:xvfb
+	# Saved passwords (SavedPasswordLabTests): a real Secret Service in a private session bus.
+	gnome-keyring-daemon:gnome-keyring dbus-run-session:dbus-bin
 )
 
 missing_packages() {
@@ -105,7 +107,8 @@ cmd_install() {
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 		ocserv openconnect gnutls-bin nftables vpnc-scripts iperf3 iputils-ping iproute2 oathtool openssl \
-		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium xvfb systemd sudo
+		libc-bin coreutils util-linux ca-certificates tmux python3 python3-cryptography curl chromium xvfb systemd \
+		gnome-keyring dbus-bin dbus-daemon sudo
 	# Debian's ocserv package starts a system-wide ocserv on port 443 when systemd runs; the lab never uses
 	# it, so switch off the one this install just brought.
 	if [[ $had_ocserv -eq 0 ]] && command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
