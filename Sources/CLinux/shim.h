@@ -94,4 +94,61 @@ static inline int CLinux_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0,
 /// glibc makes up to 8 malloc arenas per core, one per thread that allocates; each keeps freed memory resident.
 static inline int CLinux_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 
+
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+// struct mmsghdr and the recvmmsg/sendmmsg prototypes need _GNU_SOURCE; the kernel's layout and the raw system
+// calls do the same (recvmmsg(2), sendmmsg(2)). For the data plane's DTLS batches (issue 12, item 3).
+typedef struct {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+} CLinux_mmsghdr;
+
+#define CLINUX_BATCH_MAX 64
+
+/// Receives up to `count` datagrams into slots of `slotSize` bytes from `slots` (one recvmmsg), their lengths into
+/// `lengths`: how many arrived, 0 when none waits, or -errno.
+static inline int CLinux_recv_batch(int fd, unsigned char *slots, size_t slotSize, unsigned int *lengths, int count) {
+    CLinux_mmsghdr messages[CLINUX_BATCH_MAX];
+    struct iovec vectors[CLINUX_BATCH_MAX];
+    if (count > CLINUX_BATCH_MAX) count = CLINUX_BATCH_MAX;
+    memset(messages, 0, sizeof(CLinux_mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = slots + (size_t)i * slotSize;
+        vectors[i].iov_len = slotSize;
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = (int)syscall(SYS_recvmmsg, fd, messages, (unsigned int)count, MSG_DONTWAIT, NULL);
+    if (got < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    for (int i = 0; i < got; i++) lengths[i] = messages[i].msg_len;
+    return got;
+}
+
+/// Sends `count` datagrams from slots of `slotSize` bytes (lengths in `lengths`) with sendmmsg: 0, or -errno of the
+/// first one the socket refused. What a full socket buffer refuses is dropped, as UDP drops it.
+static inline int CLinux_send_batch(int fd, const unsigned char *slots, size_t slotSize, const unsigned int *lengths,
+                                    int count) {
+    CLinux_mmsghdr messages[CLINUX_BATCH_MAX];
+    struct iovec vectors[CLINUX_BATCH_MAX];
+    if (count > CLINUX_BATCH_MAX) count = CLINUX_BATCH_MAX;
+    memset(messages, 0, sizeof(CLinux_mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = (void *)(slots + (size_t)i * slotSize);
+        vectors[i].iov_len = lengths[i];
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int sent = 0;
+    while (sent < count) {
+        int done = (int)syscall(SYS_sendmmsg, fd, messages + sent, (unsigned int)(count - sent), MSG_DONTWAIT);
+        if (done < 0) {
+            if (errno == EINTR) continue;
+            return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+        }
+        sent += done;
+    }
+    return 0;
+}
 #endif

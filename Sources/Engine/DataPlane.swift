@@ -7,10 +7,11 @@ import SecureChannel
 /// it what arrived and the time, and performs the actions it returns, in order:
 ///
 ///   1. poll: wake pipe (stop requests), TLS, tun (only while nothing waits to be written), DTLS, rtnetlink
-///   2. TLS bytes → the session's decoder, read in place; DTLS datagrams → the session
+///   2. TLS bytes → the session's decoder, read in place; DTLS datagrams → the session (DTLSClient reads them
+///      with recvmmsg, a batch at a time)
 ///   3. tun → the session routes each packet; the loop frames it in place (8-byte CSTP header or the DTLS type
 ///      byte) and writes it: one TLS record per CSTP frame (ocserv takes no more, protocol.md §3.3), but the
-///      turn's records leave in one send() (issue 12, item 3)
+///      turn's records leave in one send() and its DTLS datagrams in one sendmmsg (issue 12, item 3)
 ///   4. the session's timers (DPD, keepalive, rekey, DTLS attempts); statistics every few seconds
 ///   5. rtnetlink: the outer connection's address removed, or a default route changed outside the tun, ends
 ///      the loop; the engine reconnects
@@ -181,6 +182,8 @@ final class DataPlane: @unchecked Sendable {
         if let end = perform(&session, &queue, link) { report(session); return end }
 
         while true {
+            // What the last turn wrote to DTLS leaves in one sendmmsg (data, DPD, keepalive and their answers).
+            link?.flush()
             if let failure = flush(&queue) { report(session); return failure }
             if queue.isEmpty { session.tlsQueueDrained() }
             let blocked = !queue.isEmpty || stream.hasPendingWrites
@@ -300,6 +303,7 @@ final class DataPlane: @unchecked Sendable {
                 }
                 // The turn's TLS records in one send(); what the socket cannot take waits for POLLOUT.
                 if let failure = flushStream() { report(session); return failure }
+                link?.flush()
             }
 
             let later = Self.now()
