@@ -24,6 +24,24 @@ static inline int CLinux_tun_attach(int fd, const char *name, char *nameOut) {
     return 0;
 }
 
+/// As CLinux_tun_attach, with IFF_VNET_HDR: every packet read or written carries a 10-byte virtio_net_hdr in
+/// front, and the kernel may hand over TCP super-packets once TUNSETOFFLOAD allows them (issue 12, item 3).
+static inline int CLinux_tun_attach_vnet(int fd, const char *name, char *nameOut) {
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR;
+    if (name && name[0]) strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) return -errno;
+    strncpy(nameOut, ifr.ifr_name, IFNAMSIZ);
+    return 0;
+}
+
+/// Lets the kernel leave checksums to us and hand over TCP super-packets (TSO for IPv4 and IPv6): 0 or -errno.
+static inline int CLinux_tun_set_tcp_offload(int fd) {
+    if (ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) < 0) return -errno;
+    return 0;
+}
+
 /// Sets an interface's MTU through a socket descriptor (SIOCSIFMTU).
 static inline int CLinux_set_mtu(int sock, const char *name, int mtu) {
     struct ifreq ifr;
@@ -94,4 +112,61 @@ static inline int CLinux_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0,
 /// glibc makes up to 8 malloc arenas per core, one per thread that allocates; each keeps freed memory resident.
 static inline int CLinux_limit_malloc_arenas(int count) { return mallopt(M_ARENA_MAX, count); }
 
+
+#include <sys/syscall.h>
+#include <sys/uio.h>
+
+// struct mmsghdr and the recvmmsg/sendmmsg prototypes need _GNU_SOURCE; the kernel's layout and the raw system
+// calls do the same (recvmmsg(2), sendmmsg(2)). For the data plane's DTLS batches (issue 12, item 3).
+typedef struct {
+    struct msghdr msg_hdr;
+    unsigned int msg_len;
+} CLinux_mmsghdr;
+
+#define CLINUX_BATCH_MAX 64
+
+/// Receives up to `count` datagrams into slots of `slotSize` bytes from `slots` (one recvmmsg), their lengths into
+/// `lengths`: how many arrived, 0 when none waits, or -errno.
+static inline int CLinux_recv_batch(int fd, unsigned char *slots, size_t slotSize, unsigned int *lengths, int count) {
+    CLinux_mmsghdr messages[CLINUX_BATCH_MAX];
+    struct iovec vectors[CLINUX_BATCH_MAX];
+    if (count > CLINUX_BATCH_MAX) count = CLINUX_BATCH_MAX;
+    memset(messages, 0, sizeof(CLinux_mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = slots + (size_t)i * slotSize;
+        vectors[i].iov_len = slotSize;
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int got = (int)syscall(SYS_recvmmsg, fd, messages, (unsigned int)count, MSG_DONTWAIT, NULL);
+    if (got < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+    for (int i = 0; i < got; i++) lengths[i] = messages[i].msg_len;
+    return got;
+}
+
+/// Sends `count` datagrams from slots of `slotSize` bytes (lengths in `lengths`) with sendmmsg: 0, or -errno of the
+/// first one the socket refused. What a full socket buffer refuses is dropped, as UDP drops it.
+static inline int CLinux_send_batch(int fd, const unsigned char *slots, size_t slotSize, const unsigned int *lengths,
+                                    int count) {
+    CLinux_mmsghdr messages[CLINUX_BATCH_MAX];
+    struct iovec vectors[CLINUX_BATCH_MAX];
+    if (count > CLINUX_BATCH_MAX) count = CLINUX_BATCH_MAX;
+    memset(messages, 0, sizeof(CLinux_mmsghdr) * (size_t)count);
+    for (int i = 0; i < count; i++) {
+        vectors[i].iov_base = (void *)(slots + (size_t)i * slotSize);
+        vectors[i].iov_len = lengths[i];
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int sent = 0;
+    while (sent < count) {
+        int done = (int)syscall(SYS_sendmmsg, fd, messages + sent, (unsigned int)(count - sent), MSG_DONTWAIT);
+        if (done < 0) {
+            if (errno == EINTR) continue;
+            return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+        }
+        sent += done;
+    }
+    return 0;
+}
 #endif

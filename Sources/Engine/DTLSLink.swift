@@ -76,6 +76,13 @@ final class DTLSLink {
         }
     }
 
+    /// Sends the datagrams written since the last flush. A refused batch is lost as UDP loses packets; the
+    /// link then reports each later write's failure itself, so `send` falls back to TLS per packet as before.
+    func flush() {
+        guard let link, !handshaking else { return }
+        _ = link.flush()
+    }
+
     func close() {
         link?.close()
         link = nil

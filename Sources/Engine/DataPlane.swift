@@ -7,9 +7,11 @@ import SecureChannel
 /// it what arrived and the time, and performs the actions it returns, in order:
 ///
 ///   1. poll: wake pipe (stop requests), TLS, tun (only while nothing waits to be written), DTLS, rtnetlink
-///   2. TLS bytes → the session's decoder, read in place; DTLS datagrams → the session
+///   2. TLS bytes → the session's decoder, read in place; DTLS datagrams → the session (DTLSClient reads them
+///      with recvmmsg, a batch at a time)
 ///   3. tun → the session routes each packet; the loop frames it in place (8-byte CSTP header or the DTLS type
-///      byte) and sends it
+///      byte) and writes it: one TLS record per CSTP frame (ocserv takes no more, protocol.md §3.3), but the
+///      turn's records leave in one send() and its DTLS datagrams in one sendmmsg (issue 12, item 3)
 ///   4. the session's timers (DPD, keepalive, rekey, DTLS attempts); statistics every few seconds
 ///   5. rtnetlink: the outer connection's address removed, or a default route changed outside the tun, ends
 ///      the loop; the engine reconnects
@@ -180,9 +182,11 @@ final class DataPlane: @unchecked Sendable {
         if let end = perform(&session, &queue, link) { report(session); return end }
 
         while true {
+            // What the last turn wrote to DTLS leaves in one sendmmsg (data, DPD, keepalive and their answers).
+            link?.flush()
             if let failure = flush(&queue) { report(session); return failure }
             if queue.isEmpty { session.tlsQueueDrained() }
-            let blocked = !queue.isEmpty
+            let blocked = !queue.isEmpty || stream.hasPendingWrites
             var fds = [
                 pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: stream.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
@@ -297,6 +301,9 @@ final class DataPlane: @unchecked Sendable {
                     }
                     break
                 }
+                // The turn's TLS records in one send(); what the socket cannot take waits for POLLOUT.
+                if let failure = flushStream() { report(session); return failure }
+                link?.flush()
             }
 
             let later = Self.now()
@@ -402,28 +409,41 @@ final class DataPlane: @unchecked Sendable {
         }
     }
 
-    /// Writes queued frames in order; a frame the socket cannot take stays first in line.
+    /// Writes queued frames in order, then sends what the link batched; a frame the socket cannot take stays
+    /// first in line.
     private func flush(_ queue: inout [[UInt8]]) -> EndReason? {
+        if let failure = flushStream() { return failure }
         while let head = queue.first {
             let result = head.withUnsafeBytes { stream.write($0) }
             switch result {
             case .done:
                 queue.removeFirst()
+                continue
             case .wantWrite, .wantRead:
-                return nil
+                break
             case .closed, .failed:
                 return Self.ending(result)
             }
+            break
         }
-        return nil
+        return flushStream()
+    }
+
+    /// Sends what the stream link batched; nil unless the connection is gone.
+    private func flushStream() -> EndReason? {
+        let result = stream.flush()
+        switch result {
+        case .closed, .failed: return Self.ending(result)
+        case .done, .wantRead, .wantWrite: return nil
+        }
     }
 
     /// The DISCONNECT must reach the gateway before TLS closes; give it two seconds at most.
     private func sendBeforeClosing(_ queue: inout [[UInt8]]) {
         let deadline = Self.now() + 2
-        while !queue.isEmpty && Self.now() < deadline {
+        while (!queue.isEmpty || stream.hasPendingWrites) && Self.now() < deadline {
             if flush(&queue) != nil { return }
-            if queue.isEmpty { return }
+            if queue.isEmpty && !stream.hasPendingWrites { return }
             var pfd = pollfd(fd: stream.descriptor, events: Int16(POLLOUT), revents: 0)
             _ = poll(&pfd, 1, 100)
         }

@@ -12,7 +12,14 @@ protocol DatagramLink: AnyObject {
     func handleTimeout()
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult
     func write(_ bytes: UnsafeRawBufferPointer) -> TLSClient.IOResult
+    /// Sends what `write` batched (DTLSClient: one sendmmsg); the reason when the socket refused it.
+    func flush() -> String?
     func close()
+}
+
+extension DatagramLink {
+    /// A link that sends each write at once has nothing to flush.
+    func flush() -> String? { nil }
 }
 
 extension DTLSClient: DatagramLink {}

@@ -13,10 +13,11 @@ protocol PacketDevice: AnyObject {
 
 extension TunDevice: PacketDevice {
     func readPacket(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        max(0, Glibc.read(descriptor, buffer.baseAddress, buffer.count))
+        guard let offload else { return max(0, Glibc.read(descriptor, buffer.baseAddress, buffer.count)) }
+        return offload.next(into: buffer) { Glibc.read(descriptor, $0.baseAddress, $0.count) }
     }
 
     func writePacket(_ packet: UnsafeRawBufferPointer) {
-        _ = Glibc.write(descriptor, packet.baseAddress, packet.count)
+        write(packet: packet)
     }
 }

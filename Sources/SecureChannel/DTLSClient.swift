@@ -1,3 +1,4 @@
+import CLinux
 import COpenSSL
 import Glibc
 import GatewayProtocol
@@ -28,6 +29,12 @@ public final class DTLSClient: @unchecked Sendable {
     private let pskStorage: UnsafeMutablePointer<UInt8>
     private let linkMTU: Int
     private var closed = false
+    /// After the handshake: datagrams received with recvmmsg and sent with sendmmsg through a BIO over this
+    /// batch (issue 12, item 3). Nil while handshaking, or when it could not be set up (then one syscall each).
+    private var batch: UnsafeMutablePointer<COpenSSL_DTLSBatch>?
+    /// A batch's send failed (a firewall's EPERM, ICMP errors): records go out one by one, each failure
+    /// reported to its writer, until one goes through.
+    private var sendDirectly = false
 
     /// `address` is the gateway's numeric address (the one the TLS channel reached); `linkMTU` the MTU of
     /// the UDP path (the gateway's X-CSTP-Base-MTU less IP and UDP headers).
@@ -121,6 +128,7 @@ public final class DTLSClient: @unchecked Sendable {
         closeSocket()
         SSL_free(ssl)
         SSL_CTX_free(context)
+        COpenSSL_dtls_batch_free(batch)
         pskStorage.deallocate()
     }
 
@@ -193,6 +201,7 @@ public final class DTLSClient: @unchecked Sendable {
                 // possible man in the middle (protocol.md §4.1).
                 return .failed("the gateway did not resume the DTLS session (possible man in the middle)")
             }
+            enterBatchMode()
             return .done
         }
         let code = SSL_get_error(ssl, rc)
@@ -225,18 +234,67 @@ public final class DTLSClient: @unchecked Sendable {
     /// The largest tunnel packet that fits one DTLS record: OpenSSL's data MTU less the type byte (protocol.md §4.3).
     public var tunnelMTU: Int { Int(DTLS_get_data_mtu(ssl)) - 1 }
 
-    public func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
-        ERR_clear_error()
-        let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
-        if count > 0 { return .done(Int(count)) }
-        return result(count)
+    /// The handshake is over: the datagram BIO gives way to the batch BIO (it keeps the socket, BIO_NOCLOSE).
+    private func enterBatchMode() {
+        guard batch == nil, let current = SSL_get_wbio(ssl) else { return }
+        let overhead = BIO_ctrl(current, BIO_CTRL_DGRAM_GET_MTU_OVERHEAD, 0, nil)
+        guard let created = COpenSSL_dtls_batch_new(overhead) else { return }
+        guard let bio = COpenSSL_dtls_batch_bio(created) else {
+            COpenSSL_dtls_batch_free(created)
+            return
+        }
+        batch = created
+        SSL_set_bio(ssl, bio, bio)
     }
 
+    /// One record's plaintext. Batched: the next datagram of the last recvmmsg, and a new recvmmsg when they
+    /// are used up; `wantRead` when the socket has none.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
+        var received = false
+        while true {
+            ERR_clear_error()
+            let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
+            if count > 0 { return .done(Int(count)) }
+            let outcome = result(count)
+            guard let batch, outcome == .wantRead else { return outcome }
+            if COpenSSL_dtls_batch_feed_next(batch) == 1 { continue }
+            // One recvmmsg per call: a batch of records that all fail their MAC cannot keep the loop here.
+            if received { return .wantRead }
+            received = true
+            let got = CLinux_recv_batch(descriptor, COpenSSL_dtls_batch_in_slots(batch), Int(COPENSSL_DTLS_SLOT),
+                                        COpenSSL_dtls_batch_in_lengths(batch), COPENSSL_DTLS_BATCH)
+            COpenSSL_dtls_batch_received(batch, got)
+            if got == 0 { return .wantRead }
+            if got < 0 { return .failed(SystemErrno.describe(-got)) }
+        }
+    }
+
+    /// Encrypts one record. Batched: it waits in the batch until `flush` (or a full batch) sends it.
     public func write(_ bytes: UnsafeRawBufferPointer) -> TLSClient.IOResult {
+        if let batch, COpenSSL_dtls_batch_pending_sends(batch) == COPENSSL_DTLS_BATCH, let failure = flushResult() {
+            return failure
+        }
         ERR_clear_error()
         let count = SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
-        if count > 0 { return .done(Int(count)) }
-        return result(count)
+        guard count > 0 else { return result(count) }
+        if batch != nil && sendDirectly, let failure = flushResult() { return failure }
+        return .done(Int(count))
+    }
+
+    /// Sends the records written since the last flush, in one sendmmsg; the reason when the socket refused them
+    /// (they are lost, as UDP loses them, and the following writes report their own failures).
+    public func flush() -> String? {
+        if case .failed(let reason) = flushResult() { return reason }
+        return nil
+    }
+
+    private func flushResult() -> TLSClient.IOResult? {
+        guard let batch, COpenSSL_dtls_batch_pending_sends(batch) > 0 else { return nil }
+        let code = CLinux_send_batch(descriptor, COpenSSL_dtls_batch_out_slots(batch), Int(COPENSSL_DTLS_SLOT),
+                                     COpenSSL_dtls_batch_out_lengths(batch), COpenSSL_dtls_batch_pending_sends(batch))
+        COpenSSL_dtls_batch_sent(batch)
+        sendDirectly = code < 0
+        return code < 0 ? .failed(SystemErrno.describe(-code)) : nil
     }
 
     private func result(_ rc: Int32) -> TLSClient.IOResult {
@@ -258,6 +316,7 @@ public final class DTLSClient: @unchecked Sendable {
         ERR_clear_error()
         _ = SSL_shutdown(ssl)
         ERR_clear_error()
+        _ = flushResult()  // the close_notify, batched like any record
         closeSocket()
     }
 

@@ -12,11 +12,44 @@ extension TLSClient {
     }
 
     /// Switches the socket to non-blocking mode for the data plane. A write that returns `wantWrite` must be
-    /// repeated with the same bytes (their address may change).
+    /// repeated with the same bytes (their address may change). Writes are batched from here on: each is still
+    /// one record, but records wait in the write batch until `flush` (issue 12, item 3).
     public func enterDataMode() {
         let flags = fcntl(descriptor, F_GETFL)
         _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
         _ = COpenSSL_SSL_enable_moving_write_buffer(sslHandle)
+        guard writeBatch == nil, let batch = COpenSSL_tls_write_batch_new() else { return }
+        if COpenSSL_tls_write_batch_attach(sslHandle, batch) == 1 {
+            writeBatch = batch
+        } else {
+            COpenSSL_tls_write_batch_free(batch)
+        }
+    }
+
+    /// Records written but not yet handed to TCP (the socket was full): poll for POLLOUT and `flush`.
+    public var hasPendingWrites: Bool { (writeBatch?.pointee.used ?? 0) > 0 }
+
+    /// Hands the batched records to TCP in one send(): `.done` when all went, `wantWrite` when the socket is full
+    /// (the rest waits, in order), `.closed` or `.failed` when the connection is gone.
+    public func flush() -> IOResult {
+        guard let writeBatch else { return .done(0) }
+        var sent = 0
+        defer { COpenSSL_tls_write_batch_consumed(writeBatch, sent) }
+        let waiting = writeBatch.pointee.used
+        while sent < waiting {
+            let count = Glibc.send(descriptor, writeBatch.pointee.bytes + sent, waiting - sent, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if count > 0 {
+                sent += count
+                continue
+            }
+            if count == 0 { return .closed }
+            let code = errno
+            if code == EINTR { continue }
+            if code == EAGAIN || code == EWOULDBLOCK { return .wantWrite }
+            if code == ECONNRESET || code == EPIPE { return .closed }
+            return .failed(SystemErrno.describe(code))
+        }
+        return .done(sent)
     }
 
     /// Bytes OpenSSL has decrypted but not yet handed out (poll cannot see them).

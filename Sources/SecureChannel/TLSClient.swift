@@ -24,6 +24,8 @@ public final class TLSClient: @unchecked Sendable {
     private let ssl: OpaquePointer
     var sslHandle: OpaquePointer { ssl }
     private var closed = false
+    /// The data plane's write side (`enterDataMode`): a loop turn's records leave in one send().
+    var writeBatch: UnsafeMutablePointer<COpenSSL_TLSWriteBatch>?
 
     /// TCP connect, TLS handshake with SNI, then certificate validation into `report`.
     /// `address`: connect to this numeric address instead of resolving `host` (SNI and the name check still use
@@ -154,6 +156,7 @@ public final class TLSClient: @unchecked Sendable {
         close()
         SSL_free(ssl)
         SSL_CTX_free(context)
+        COpenSSL_tls_write_batch_free(writeBatch)
     }
 
     /// Writes every byte (blocking, within the I/O timeout).
@@ -211,6 +214,8 @@ public final class TLSClient: @unchecked Sendable {
         OpenSSLErrorQueue.clear()
         _ = SSL_shutdown(ssl)
         OpenSSLErrorQueue.clear()
+        // close_notify and anything else still batched (best effort: the socket is non-blocking by then).
+        if writeBatch != nil { _ = flush() }
         Glibc.close(descriptor)
     }
 

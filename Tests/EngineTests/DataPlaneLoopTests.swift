@@ -87,4 +87,46 @@ final class DataPlaneLoopTests: XCTestCase {
         let reason = await end.value
         XCTAssertEqual(reason, .serverTerminate)
     }
+
+    /// Coalesced TLS writes (issue 12, item 3) with a gateway that reads slowly: a burst larger than the socket
+    /// buffers blocks writes again and again, and every packet still arrives once, whole and in order.
+    func testABurstThroughBlockedCoalescedWritesArrivesWholeAndInOrder() async throws {
+        let stream = FakeStreamLink()
+        let tun = FakePacketDevice()
+        var small: Int32 = 4096
+        _ = setsockopt(stream.descriptor, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
+        let configuration = TunnelSessionConfiguration(
+            dpd: nil, keepalive: nil,
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil, worstCaseDTLSMTU: 1290), dtls: false)
+        let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
+                              dialer: nil, watchNetwork: false, onStats: { _, _ in }, onChannel: { _ in },
+                              onReconfigured: { _, _ in }, onLog: { _ in })
+        let end = Task { await plane.run() }
+        let total = 3000
+        @Sendable func packet(_ index: Int) -> [UInt8] {
+            (0..<(40 + index % 1360)).map { UInt8(truncatingIfNeeded: $0 &+ index) }
+        }
+        let peer = tun.peer
+        let sender = Thread { for index in 0..<total { transmit(packet(index), to: peer) } }
+        sender.start()
+
+        var decoder = CSTPDecoder()
+        var seen = 0
+        while seen < total {
+            var pfd = pollfd(fd: stream.peer, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 10_000) == 1 else { return XCTFail("stalled after \(seen) of \(total) packets") }
+            let space = decoder.writableSpace()
+            let count = recv(stream.peer, space.baseAddress, min(space.count, 3000), 0)
+            XCTAssertGreaterThan(count, 0)
+            decoder.commit(count)
+            while let frame = try decoder.next() {
+                XCTAssertEqual(frame.type, CSTPPacketType.data.rawValue)
+                XCTAssertEqual(Array(frame.payload), packet(seen), "packet \(seen)")
+                seen += 1
+            }
+        }
+        plane.stop(.hangup)
+        let reason = await end.value
+        XCTAssertEqual(reason, .hangup)
+    }
 }

@@ -32,9 +32,21 @@ final class FakeStreamLink: StreamLink, @unchecked Sendable {
         return errno == EAGAIN ? .wantRead : .failed("recv: \(errno)")
     }
 
+    /// Bytes of the write in progress already sent: as OpenSSL without partial writes, a write is all or
+    /// nothing for the caller, who offers the same bytes again after `wantWrite`.
+    private var sentOfCurrent = 0
+
     func write(_ bytes: UnsafeRawBufferPointer) -> TLSClient.IOResult {
-        let count = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
-        if count == bytes.count { return .done(count) }
+        let rest = bytes.count - sentOfCurrent
+        let count = send(descriptor, bytes.baseAddress! + sentOfCurrent, rest, Int32(MSG_NOSIGNAL))
+        if count == rest {
+            sentOfCurrent = 0
+            return .done(bytes.count)
+        }
+        if count > 0 {
+            sentOfCurrent += count
+            return .wantWrite
+        }
         return errno == EAGAIN ? .wantWrite : .failed("send: \(errno)")
     }
 }

@@ -321,13 +321,19 @@ link_stats() { # DEV -> its stats64 in the client namespace, as compact JSON ("n
 # packet counters of the tun and of the veth that carries the TLS connection (client namespace).
 iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 	local name=$1 port=$2 target=$3 cpid=$4 wpid=$5 reverse=${6:-} raw c0 c1 w0 w1 status=0
-	local tun0=null tun1=null veth0=null veth1=null
+	local tun0=null tun1=null veth0=null veth1=null perf_pid="" syscalls=null
 	IPERF=null
 	raw="$run_dir/$name.json"
 	c0="" c1="" w0="" w1=""
 	if [[ -n $TUN ]]; then tun0=$(link_stats "$TUN") veth0=$(link_stats "$CLIENT_VETH"); fi
 	if [[ -n $cpid ]]; then c0=$(cpu_ticks "$cpid"); fi
 	if [[ -n $wpid ]]; then w0=$(cpu_ticks "$wpid"); fi
+	# The client's system calls over the run (every thread), counted by the kernel's tracepoint: steadier than
+	# CPU time on a shared machine, and what batching cuts.
+	if [[ -n $cpid ]] && ((have_perf)); then
+		perf stat -x, -e raw_syscalls:sys_enter -p "$cpid" -o "$run_dir/$name.perf" >/dev/null 2>&1 &
+		perf_pid=$!
+	fi
 	# shellcheck disable=SC2086 # $reverse is empty or -R
 	timeout $((duration + 30)) ip netns exec "$CLIENT_NS" \
 		iperf3 -c "$target" -p "$port" -t "$duration" -J --connect-timeout 5000 $reverse >"$raw" 2>&1 &
@@ -343,6 +349,12 @@ iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 	done
 	wait "$iperf_client_pid" || status=$?
 	iperf_client_pid=""
+	if [[ -n $perf_pid ]]; then
+		kill -INT "$perf_pid" 2>/dev/null || true
+		wait "$perf_pid" 2>/dev/null || true
+		syscalls=$(awk -F, '/raw_syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ {print $1}' "$run_dir/$name.perf" 2>/dev/null)
+		[[ -n $syscalls ]] || syscalls=null
+	fi
 	if [[ -n $cpid ]]; then c1=$(cpu_ticks "$cpid"); fi
 	if [[ -n $wpid ]]; then w1=$(cpu_ticks "$wpid"); fi
 	if [[ -n $TUN ]]; then tun1=$(link_stats "$TUN") veth1=$(link_stats "$CLIENT_VETH"); fi
@@ -359,6 +371,7 @@ iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 		--argjson has_cpu "$([[ -n $cpid ]] && echo true || echo false)" \
 		--argjson has_gw "$([[ -n $wpid ]] && echo true || echo false)" \
 		--argjson tun0 "$tun0" --argjson tun1 "$tun1" --argjson veth0 "$veth0" --argjson veth1 "$veth1" \
+		--argjson syscalls "$syscalls" \
 		--argjson reverse "$([[ -n $reverse ]] && echo true || echo false)" '
 		def delta($a; $b): if $a == null or $b == null then null else {
 			rx_packets: ($b.rx.packets - $a.rx.packets), tx_packets: ($b.tx.packets - $a.tx.packets),
@@ -372,6 +385,8 @@ iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 			retransmits: (.end.sum_sent.retransmits // null),
 			client_cpu_s: (if $has_cpu then $cpu / $tck else null end),
 			client_cpu_s_per_gb: (if $has_cpu then ($cpu / $tck) / ($bytes / 1e9) else null end),
+			client_syscalls: $syscalls,
+			client_syscalls_per_mb: (if $syscalls == null then null else $syscalls / ($bytes / 1e6) end),
 			gateway_cpu_s: (if $has_gw then $gw / $tck else null end),
 			gateway_cpu_s_per_gb: (if $has_gw then ($gw / $tck) / ($bytes / 1e9) else null end),
 			tun_packets: $tun, veth_packets: $veth,
@@ -383,6 +398,8 @@ iperf_run() { # NAME PORT TARGET CLIENT_PID|"" WORKER_PID|"" [-R]
 }
 
 clk_tck=$(getconf CLK_TCK)
+have_perf=0
+if command -v perf >/dev/null 2>&1 && perf stat -x, -e raw_syscalls:sys_enter true >/dev/null 2>&1; then have_perf=1; fi
 
 launch_client() { # CLIENT LOG_PREFIX -> sets client_pid, client_signal; stdout/stderr go to LOG_PREFIX.out/.err
 	local c=$1 logs=$2
@@ -598,6 +615,8 @@ printf '%s\n' "${results[@]}" | jq -s \
 				download_cpu_s_per_gb: ($ok | stats(.download.client_cpu_s_per_gb)),
 				upload_gateway_cpu_s_per_gb: ($ok | stats(.upload.gateway_cpu_s_per_gb)),
 				download_gateway_cpu_s_per_gb: ($ok | stats(.download.gateway_cpu_s_per_gb)),
+				upload_syscalls_per_mb: ($ok | stats(.upload.client_syscalls_per_mb)),
+				download_syscalls_per_mb: ($ok | stats(.download.client_syscalls_per_mb)),
 				peak_rss_mb: ($ok | stats(.peak_rss_mb)), connect_ms: ($ok | stats(.connect_ms))
 			}
 		],

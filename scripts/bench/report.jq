@@ -31,14 +31,17 @@ def md:
 			+ "two network namespaces; \(.method.rounds) round(s), clients alternating within each round. "
 			+ (if $multi then "Figures are medians, (min–max) over the rounds." else "" end),
 		"",
-		row(["client", "upload Mbit/s", "download Mbit/s", "CPU s/GB up", "CPU s/GB down", "peak RSS MB", "connect ms"]),
-		row(["---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+		row(["client", "upload Mbit/s", "download Mbit/s", "CPU s/GB up", "CPU s/GB down", "syscalls/MB up",
+			"syscalls/MB down", "peak RSS MB", "connect ms"]),
+		row(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
 		(.summary[] | row([name, (.upload_mbit_s | fr(0)), (.download_mbit_s | fr(0)),
-			(.upload_cpu_s_per_gb | fr(2)), (.download_cpu_s_per_gb | fr(2)), (.peak_rss_mb | fr(1)),
+			(.upload_cpu_s_per_gb | fr(2)), (.download_cpu_s_per_gb | fr(2)),
+			(.upload_syscalls_per_mb | fr(0)), (.download_syscalls_per_mb | fr(0)), (.peak_rss_mb | fr(1)),
 			(.connect_ms | fr(0))])),
 		"",
 		"CPU s/GB is the client process's user+system CPU per 10^9 payload bytes; the gateway's ocserv worker is in the "
-			+ "details. The veth row is iperf3 with no VPN at all: the machine's ceiling. \"veth pkts per tun pkt\": packets "
+			+ "details. syscalls/MB: the client's system calls (perf's raw_syscalls:sys_enter tracepoint, every thread) "
+			+ "per 10^6 payload bytes. The veth row is iperf3 with no VPN at all: the machine's ceiling. \"veth pkts per tun pkt\": packets "
 			+ "(skbs, so a GSO batch counts once) of the TLS connection on the client's veth per tunnelled packet on its "
 			+ "tun, in the data direction; \"tun drops\": the tun's tx_dropped (upload) / rx_dropped (download).",
 		"",
