@@ -14,6 +14,25 @@ extension LabTestCase {
         throw XCTSkip("SKIPPED LAB TEST: \(message)")
     }
 
+    /// Run by `bash -c SCRIPT RUNTIME_DIR keyring|bare` inside `dbus-run-session`, the unlock password on stdin:
+    /// starts an unlocked gnome-keyring (or not: `bare`), waits until the Secret Service owns its name, prints
+    /// `BUS=address` and stays until killed.
+    static let keyringScript = """
+        set -eu
+        export XDG_RUNTIME_DIR="$0"
+        if [ "$1" = bare ]; then echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec sleep 900; fi
+        IFS= read -r unlock
+        printf '%s' "$unlock" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+        gnome-keyring-daemon --start --components=secrets >/dev/null
+        for _ in $(seq 100); do
+            dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \\
+                org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
+            sleep 0.1
+        done
+        echo "BUS=$DBUS_SESSION_BUS_ADDRESS"
+        exec sleep 900
+        """
+
     /// A session bus with an unlocked keyring in the client namespace; returns its address once the Secret
     /// Service owns its name. The bus (and the keyring daemon, which leaves with it) end with the test.
     /// `keyring: false`: the bus alone (D-Bus could still activate gnome-keyring on demand, which must not count).
@@ -21,21 +40,7 @@ extension LabTestCase {
         let runtime = lab.stateDirectory + "/keyring-run"
         try FileManager.default.createDirectory(atPath: runtime, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
-        let script = """
-            set -eu
-            export XDG_RUNTIME_DIR="$0"
-            if [ "$1" = bare ]; then echo "BUS=$DBUS_SESSION_BUS_ADDRESS"; exec sleep 900; fi
-            IFS= read -r unlock
-            printf '%s' "$unlock" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-            gnome-keyring-daemon --start --components=secrets >/dev/null
-            for _ in $(seq 100); do
-                dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-                    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
-                sleep 0.1
-            done
-            echo "BUS=$DBUS_SESSION_BUS_ADDRESS"
-            exec sleep 900
-            """
+        let script = Self.keyringScript
         let session = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], "dbus-run-session", "--", "/bin/bash", "-c",
                                   script, runtime, keyring ? "keyring" : "bare"], stdin: "keyring-unlock-pw\n")
         try session.waitForOutput("BUS=", timeout: 30)

@@ -60,20 +60,8 @@ final class SavedPasswordServiceLabTests: LabTestCase {
             usleep(100_000)
         }
         // The user's own session bus and keyring (not in the client namespace: the user's processes are not).
-        let script = """
-            set -eu
-            IFS= read -r unlock
-            printf '%s' "$unlock" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-            gnome-keyring-daemon --start --components=secrets >/dev/null
-            for _ in $(seq 100); do
-                dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-                    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
-                sleep 0.1
-            done
-            echo "BUS=$DBUS_SESSION_BUS_ADDRESS"
-            exec sleep 900
-            """
-        let keyring = try launch(asUser(["dbus-run-session", "--", "/bin/bash", "-c", script]), stdin: "user-keyring-pw\n")
+        let keyring = try launch(asUser(["dbus-run-session", "--", "/bin/bash", "-c", Self.keyringScript, home + "/run", "keyring"]),
+                                 stdin: "user-keyring-pw\n")
         try keyring.waitForOutput("BUS=", timeout: 30)
         let bus = String(try XCTUnwrap(keyring.stdoutSoFar.split(separator: "\n").first { $0.hasPrefix("BUS=") }).dropFirst(4))
         let ca = home + "/ca.pem"
