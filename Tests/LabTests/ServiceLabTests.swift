@@ -355,6 +355,26 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertEqual(try asUser(Self.user, ["disconnect"]).exitCode, 0)
     }
 
+    /// The units `make install` installs are what systemd accepts (its own checker, with the paths filled in
+    /// as the Makefile does).
+    func testTheSystemdUnitsVerify() throws {
+        let analyze = "/usr/bin/systemd-analyze"
+        guard FileManager.default.isExecutableFile(atPath: analyze) else {
+            throw LabError("systemd-analyze is missing: install systemd (scripts/lab/lab.sh install does)")
+        }
+        let contrib = LabGateway.repositoryRoot + "/contrib/systemd/"
+        let unit = try String(contentsOfFile: contrib + "swiftgate.service", encoding: .utf8)
+            .replacingOccurrences(of: "@BINDIR@", with: Self.userFiles)
+            .replacingOccurrences(of: "@DOCDIR@", with: LabGateway.repositoryRoot)
+        try unit.write(toFile: workDirectory + "/swiftgate.service", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: contrib + "swiftgate.socket", toPath: workDirectory + "/swiftgate.socket")
+        let verified = try CommandRunner.run([analyze, "verify", workDirectory + "/swiftgate.socket",
+                                              workDirectory + "/swiftgate.service"], timeout: 60)
+        XCTAssertEqual(verified.exitCode, 0, verified.allOutput)
+        XCTAssertEqual(verified.allOutput.trimmingCharacters(in: .whitespacesAndNewlines), "", "no warning either")
+        XCTAssertTrue(unit.contains("ExecStart=\(Self.userFiles)/swiftgate service --group swiftgate"), unit)
+    }
+
     /// No service and no way to start one (this user may not sudo): the front end says what it tried and how to
     /// start the service, and touches nothing.
     func testWithoutAServiceAUserIsToldHowToStartIt() throws {

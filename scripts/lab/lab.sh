@@ -72,7 +72,7 @@ readonly REQUIREMENTS=(
 	nft:nftables ip:iproute2 iperf3:iperf3 ping:iputils-ping oathtool:oathtool openssl:openssl
 	getent:libc-bin timeout:coreutils setsid:util-linux "$VPNC_SCRIPT:vpnc-scripts" tmux:tmux python3:python3
 	# The service's tests: front ends as users with no other rights (setpriv), and socket activation as systemd does it.
-	setpriv:util-linux systemd-socket-activate:systemd sudo:sudo
+	setpriv:util-linux systemd-socket-activate:systemd systemd-analyze:systemd sudo:sudo
 	# The ASA front's SSO scenarios: sso-external encrypts the token (asa_front.py strap_encrypt) with Debian's
 	# python3-cryptography under /usr/bin/python3; scripts/lab/curl-browser.sh is the tests' external browser;
 	# headless Chromium walks the embedded mode.
