@@ -1,7 +1,9 @@
 import ArgumentParser
 import Engine
 import Foundation
+import GatewayProtocol
 import Service
+import Store
 
 /// `swiftgate attach NAME`: the events of a running connection (its story so far first), and its questions
 /// answered here; Ctrl-C lets go, the connection stays up.
@@ -25,9 +27,13 @@ struct AttachCommand: AsyncParsableCommand {
         let database = try store.open()
         let remote: RemoteConnection
         do {
-            remote = try RemoteConnection.attach(name, client: client,
-                                                 frontEnd: HeadlessFrontEnd(username: nil, passwordOnStdin: false, nonInteractive: false),
-                                                 store: SQLiteSessionStore(store: database))
+            // A relogin the connection asks for while attached here is answered as `connect` would: the saved
+            // user, and the saved password where the keyring has one.
+            let saved = try? database.gateway(named: name)
+            let url = try client.status().first { $0.name == name }.flatMap { try? GatewayURL(parsing: $0.url) }
+            var frontEnd: any FrontEnd = HeadlessFrontEnd(username: saved?.username, passwordOnStdin: false, nonInteractive: false)
+            if let url { frontEnd = SavedPasswords.wrap(frontEnd, url: url, user: saved?.username, save: false, typed: false).0 }
+            remote = try RemoteConnection.attach(name, client: client, frontEnd: frontEnd, store: SQLiteSessionStore(store: database))
         } catch { throw ServiceQuery.failure("\(error)") }
         let signals = SignalHandling(stop: { _ in remote.detach(); return true }, reconnect: { remote.reconnect() })
         defer { signals.cancel() }

@@ -156,6 +156,16 @@ final class ServiceLabTests: LabTestCase {
         XCTAssertTrue(stranger.stderr.contains("uid \(Self.strangerUser) may not use this service"), stranger.stderr)
         XCTAssertEqual(try connections(Self.user).count, 1, "still up after all that")
 
+        // `attach` from another terminal: the story so far first (the replayed connect), Ctrl-C lets go.
+        let follower = try launch(userCommand(Self.user, ["attach", name, "--events", "json"]))
+        try follower.waitForOutput(#""event":"connected""#, timeout: 20)
+        XCTAssertEqual(try connections(Self.user).first?["attached"] as? Int, 1)
+        follower.signal(SIGINT)
+        let followed = try follower.wait(timeout: 20)
+        XCTAssertEqual(followed.exitCode, 0, followed.allOutput)
+        XCTAssertTrue(followed.stderr.contains("detached; \(name) stays up"), followed.stderr)
+        XCTAssertEqual(try connections(Self.user).first?["state"] as? String, "connected")
+
         let stopped = try asUser(Self.user, ["disconnect"])
         XCTAssertEqual(stopped.exitCode, 0, stopped.allOutput)
         XCTAssertTrue(stopped.stdout.contains("Disconnected \(name)."), stopped.stdout)
