@@ -182,6 +182,8 @@ final class DataPlane: @unchecked Sendable {
         if let end = perform(&session, &queue, link) { report(session); return end }
 
         while true {
+            // The turn's packets for the tun, coalesced where they can be (TCPCoalescer), before the wait.
+            tun.flushWrites()
             // What the last turn wrote to DTLS leaves in one sendmmsg (data, DPD, keepalive and their answers).
             link?.flush()
             if let failure = flush(&queue) { report(session); return failure }
@@ -231,6 +233,7 @@ final class DataPlane: @unchecked Sendable {
                     }
                     break
                 }
+                tun.flushWrites()
             }
 
             if fds[4].revents & Int16(POLLIN) != 0, let change = network?.drain() {
@@ -264,6 +267,7 @@ final class DataPlane: @unchecked Sendable {
                         }
                         break
                     }
+                    tun.flushWrites()
                 }
                 if let end = perform(&session, &queue, link) { report(session); return end }
             }

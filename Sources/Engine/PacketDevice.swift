@@ -7,8 +7,16 @@ protocol PacketDevice: AnyObject {
     var name: String { get }
     /// One packet into `buffer`; its length, or 0 when none is waiting.
     func readPacket(into buffer: UnsafeMutableRawBufferPointer) -> Int
+    /// Queues one packet for the tun; it may wait for `flushWrites` (coalesced with the next ones).
     func writePacket(_ packet: UnsafeRawBufferPointer)
+    /// Writes what `writePacket` holds back; the data plane calls it before it waits.
+    func flushWrites()
     func setMTU(_ mtu: Int) throws
+}
+
+extension PacketDevice {
+    /// A device writing every packet at once has nothing to flush.
+    func flushWrites() {}
 }
 
 extension TunDevice: PacketDevice {
@@ -18,6 +26,6 @@ extension TunDevice: PacketDevice {
     }
 
     func writePacket(_ packet: UnsafeRawBufferPointer) {
-        write(packet: packet)
+        queue(packet: packet)
     }
 }

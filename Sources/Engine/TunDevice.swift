@@ -8,13 +8,16 @@ import SecureChannel
 ///
 /// Opened with `IFF_VNET_HDR` and TSO/checksum offload where the kernel allows it (issue 12, item 3): the
 /// kernel's TCP then hands over 64 KB super-packets instead of segmenting them itself, and `offload` cuts them
-/// into the tunnel's packets in user space. Writes carry an all-zero virtio header (no offload asked).
+/// into the tunnel's packets in user space. Writes go through `coalescer`: consecutive segments of one TCP flow
+/// leave as one GSO super-packet, anything else behind a virtio header asking for nothing.
 final class TunDevice: @unchecked Sendable {
     let name: String
     let descriptor: Int32
     private var closed = false
     /// Set when every packet read or written carries a virtio header.
     let offload: TunOffloadReader?
+    /// Joins the gateway's TCP segments between `flushWrites` calls (with `offload` only: writes need the header).
+    private let coalescer: TCPCoalescer?
     /// The virtio header and the two-element iovec for writes, allocated once.
     private let writeHeader: UnsafeMutableRawBufferPointer?
     private let vectors: UnsafeMutablePointer<iovec>?
@@ -60,12 +63,14 @@ final class TunDevice: @unchecked Sendable {
         name = String(decoding: nameBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if vnet {
             offload = TunOffloadReader()
+            coalescer = TCPCoalescer()
             let header = UnsafeMutableRawBufferPointer.allocate(byteCount: VirtioNetHeader.length, alignment: 8)
             header.initializeMemory(as: UInt8.self, repeating: 0)
             writeHeader = header
             vectors = .allocate(capacity: 2)
         } else {
             offload = nil
+            coalescer = nil
             writeHeader = nil
             vectors = nil
         }
@@ -86,21 +91,46 @@ final class TunDevice: @unchecked Sendable {
         self.descriptor = descriptor
         self.name = name
         offload = nil
+        coalescer = nil
         writeHeader = nil
         vectors = nil
     }
 
-    /// Writes one packet, behind a virtio header asking for no offload when the tun has one (one writev).
-    func write(packet: UnsafeRawBufferPointer) {
+    /// Queues one packet for the tun: it joins the pending super-packet when it can, else the pending one is
+    /// written first (order kept) and it starts the next, or goes as it is. `flushWrites` ends the batch.
+    func queue(packet: UnsafeRawBufferPointer) {
+        guard let coalescer else { return write(packet: packet, gso: nil) }
+        if coalescer.add(packet) { return }
+        if coalescer.count > 0 {
+            flushWrites()
+            if coalescer.add(packet) { return }
+        }
+        write(packet: packet, gso: nil)
+    }
+
+    /// Writes the pending super-packet, if any: called before the data plane waits, so nothing is held back.
+    func flushWrites() {
+        coalescer?.finish { header, bytes in
+            write(packet: bytes, gso: header.segmentation == .tcpIPv4 ? header : nil)
+        }
+    }
+
+    /// Writes one packet behind its virtio header when the tun has one (one writev): `gso`'s, or one asking for
+    /// no offload.
+    private func write(packet: UnsafeRawBufferPointer, gso: VirtioNetHeader?) {
         guard let writeHeader, let vectors else {
             _ = Glibc.write(descriptor, packet.baseAddress, packet.count)
             return
         }
-        // hdr_len = the whole packet: drivers/net/tun.c tun_get_user makes that much of the skb linear; with 0 the
-        // packet would land in page fragments and the stack pull its headers (measured: 10 % more CPU per GB down).
-        let linear = min(packet.count, 65535)
-        writeHeader[2] = UInt8(linear & 0xff)
-        writeHeader[3] = UInt8(linear >> 8)
+        if let gso {
+            gso.write(into: writeHeader)
+        } else {
+            // hdr_len = the whole packet: drivers/net/tun.c tun_get_user makes that much of the skb linear; with 0
+            // the packet would land in page fragments and the stack pull its headers (measured: 10 % more CPU per
+            // GB down).
+            let linear = min(packet.count, 65535)
+            VirtioNetHeader(headerLength: linear).write(into: writeHeader)
+        }
         vectors[0] = iovec(iov_base: writeHeader.baseAddress, iov_len: writeHeader.count)
         vectors[1] = iovec(iov_base: UnsafeMutableRawPointer(mutating: packet.baseAddress), iov_len: packet.count)
         _ = writev(descriptor, vectors, 2)

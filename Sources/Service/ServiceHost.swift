@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GatewayProtocol
+import CLinux
 import Glibc
 import Logging
 import SecureChannel

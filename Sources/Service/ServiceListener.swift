@@ -1,4 +1,5 @@
 import Foundation
+import CLinux
 import Glibc
 
 /// The service's listening socket: the one systemd passed (socket activation: LISTEN_FDS/LISTEN_PID, fd 3), or

@@ -67,8 +67,11 @@ final class DTLSLabTests: LabTestCase {
         XCTAssertFalse(events(session).contains { $0["event"] as? String == "reconfigured" }, "\(events(session))")
         try ping(lab)
         try transfer(lab, mebibytes: 20)
+        let address = events(session).first { $0["event"] as? String == "tunnel" }?["address"] as? String ?? ""
+        try transferDown(lab, to: address, mebibytes: 100)
         let stats = try stop(session)
         XCTAssertGreaterThan(stats["dtls"]?["bytes_out"] as? Int ?? 0, 20 * 1024 * 1024, "the transfer went over DTLS")
+        XCTAssertGreaterThan(stats["dtls"]?["bytes_in"] as? Int ?? 0, 100 * 1024 * 1024, "the download came over DTLS")
         XCTAssertGreaterThanOrEqual(stats["dtls"]?["packets_in"] as? Int ?? 0, 3)
     }
 

@@ -62,4 +62,23 @@ class LabTestCase: XCTestCase {
         XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init), sentLine,
                        "size and SHA-256 on both ends", file: file, line: line)
     }
+
+    /// The other way: the gateway sends `mebibytes` to the client's tunnel `address`, so the download path (the
+    /// tun writes, coalesced into GSO super-packets) is proven intact too.
+    func transferDown(_ lab: LabGateway, to address: String, mebibytes: Int, file: StaticString = #filePath,
+                      line: UInt = #line) throws {
+        let script = LabGateway.repositoryRoot + "/scripts/lab/transfer.py"
+        let receiver = try launch(["ip", "netns", "exec", lab["CLIENT_NS"], "/usr/bin/python3", script, "receive",
+                                   address, "5002"])
+        try receiver.waitForOutput("listening", timeout: 20)
+        let sender = try launch(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3", script, "send", address, "5002",
+                                 String(mebibytes)])
+        let sent = try sender.wait(timeout: 300)
+        XCTAssertEqual(sent.exitCode, 0, sent.allOutput, file: file, line: line)
+        let received = try receiver.wait(timeout: 60)
+        let sentLine = sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(sentLine.hasPrefix("\(mebibytes * 1024 * 1024) "), sentLine, file: file, line: line)
+        XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init), sentLine,
+                       "size and SHA-256 on both ends", file: file, line: line)
+    }
 }

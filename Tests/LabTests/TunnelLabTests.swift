@@ -73,6 +73,7 @@ final class TunnelLabTests: LabTestCase {
         let lab = try start()
         _ = try connect(lab)
         try transfer(lab, mebibytes: 100)
+        try transferDown(lab, to: "198.19.0.50", mebibytes: 100)
     }
 
     func testCookieReusedAfterACleanDisconnectIsRefused() throws {
