@@ -50,13 +50,13 @@ public final class ServiceHost: Sendable {
         guard let peer = socket.peer() else { return }
         // The hello must come soon: a silent peer does not hold a thread.
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockoptTimeout(socket, &timeout)
+        socket.setReceiveTimeout(&timeout)
         guard case .hello(let version, let program)? = try? socket.receive(ClientMessage.self) else {
             try? socket.send(ServiceMessage.refused("the first message must be hello (is this a Swiftgate front end?)"))
             return
         }
         var none = timeval(tv_sec: 0, tv_usec: 0)
-        setsockoptTimeout(socket, &none)
+        socket.setReceiveTimeout(&none)
         guard version == ServiceProtocol.version else {
             try? socket.send(ServiceMessage.refused(
                 "this front end (\(GatewayText.printable(String(program.prefix(64))))) speaks version \(version) of the service "
@@ -87,10 +87,6 @@ public final class ServiceHost: Sendable {
         while let message = try? socket.receive(ClientMessage.self) {
             handle(message, from: client)
         }
-    }
-
-    private func setsockoptTimeout(_ socket: MessageSocket, _ value: inout timeval) {
-        socket.setReceiveTimeout(&value)
     }
 
     /// The peer's primary and supplementary groups (for `--group`), from /proc: the kernel's view of that process.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Service
+import TUI
 
 /// `swiftgate stats [NAME]`: the traffic counters of each channel.
 struct StatsCommand: ParsableCommand {
@@ -32,11 +33,11 @@ struct StatsCommand: ParsableCommand {
         }
         if list.isEmpty { print("No connection is up.") }
         for status in list {
-            print("\(status.name): in \(StatusText.bytes(status.bytesIn)) (\(status.packetsIn) packets), "
-                  + "out \(StatusText.bytes(status.bytesOut)) (\(status.packetsOut) packets)")
+            print("\(status.name): in \(Formatting.bytes(status.bytesIn)) (\(status.packetsIn) packets), "
+                  + "out \(Formatting.bytes(status.bytesOut)) (\(status.packetsOut) packets)")
             for channel in status.perChannel.values.sorted(by: { $0.channel.rawValue < $1.channel.rawValue }) {
-                print("  \(channel.channel.rawValue.uppercased()): in \(StatusText.bytes(channel.bytesIn)) (\(channel.packetsIn)), "
-                      + "out \(StatusText.bytes(channel.bytesOut)) (\(channel.packetsOut))")
+                print("  \(channel.channel.rawValue.uppercased()): in \(Formatting.bytes(channel.bytesIn)) (\(channel.packetsIn)), "
+                      + "out \(Formatting.bytes(channel.bytesOut)) (\(channel.packetsOut))")
             }
         }
     }
