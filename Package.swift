@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "SwiftgateFuzz", dependencies: ["GatewayProtocol"], swiftSettings: strict),
 
         .testTarget(name: "GatewayProtocolTests", dependencies: ["GatewayProtocol"], resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol", "COpenSSL"], swiftSettings: strict),
+        .testTarget(name: "SecureChannelTests", dependencies: ["SecureChannel", "GatewayProtocol", "COpenSSL", "CLinux"], swiftSettings: strict),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "GatewayProtocol", "SecureChannel", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Engine", "GatewayProtocol"], exclude: ["Snapshots"], swiftSettings: strict),

@@ -116,6 +116,15 @@ static inline int CLinux_limit_malloc_arenas(int count) { return mallopt(M_ARENA
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+/// A descriptor that polls readable when the child `pid` exits (pidfd_open(2), Linux 5.3); -errno without one.
+static inline int CLinux_pidfd_open(int pid) {
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : (int)fd;
+}
+
 // struct mmsghdr and the recvmmsg/sendmmsg prototypes need _GNU_SOURCE; the kernel's layout and the raw system
 // calls do the same (recvmmsg(2), sendmmsg(2)). For the data plane's DTLS batches (issue 12, item 3).
 typedef struct {
@@ -144,26 +153,79 @@ static inline int CLinux_recv_batch(int fd, unsigned char *slots, size_t slotSiz
     return got;
 }
 
+#include <stdint.h>
+#ifndef SOL_UDP
+#define SOL_UDP 17
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 /* linux/udp.h, since 4.18 */
+#endif
+// The kernel's limits on one UDP GSO send (include/linux/udp.h UDP_MAX_SEGMENTS; a datagram's 64 KB).
+#define CLINUX_GSO_SEGMENTS 64
+#define CLINUX_GSO_BYTES 65000
+
 /// Sends `count` datagrams from slots of `slotSize` bytes (lengths in `lengths`) with sendmmsg: 0, or -errno of the
 /// first one the socket refused. What a full socket buffer refuses is dropped, as UDP drops it.
+///
+/// With `*gso` set, runs of datagrams of one length (the last of a run may be shorter) go as one message with
+/// UDP_SEGMENT (udp(7), "UDP GSO"): the stack handles the run as one packet and cuts it at the device, where the
+/// datagrams each cost a trip through it before (issue 12, item 3, as wireguard-go's StdNetBind). A kernel or
+/// route that refuses it (EIO: no checksum offload; EINVAL, ENOPROTOOPT, EOPNOTSUPP) clears `*gso`, and the rest
+/// goes as one datagram per message.
 static inline int CLinux_send_batch(int fd, const unsigned char *slots, size_t slotSize, const unsigned int *lengths,
-                                    int count) {
+                                    int count, int *gso) {
     CLinux_mmsghdr messages[CLINUX_BATCH_MAX];
     struct iovec vectors[CLINUX_BATCH_MAX];
+    int first[CLINUX_BATCH_MAX];
+    union {
+        char bytes[CMSG_SPACE(sizeof(uint16_t))];
+        struct cmsghdr alignment;
+    } controls[CLINUX_BATCH_MAX];
     if (count > CLINUX_BATCH_MAX) count = CLINUX_BATCH_MAX;
     memset(messages, 0, sizeof(CLinux_mmsghdr) * (size_t)count);
+    int messageCount = 0;
     for (int i = 0; i < count; i++) {
         vectors[i].iov_base = (void *)(slots + (size_t)i * slotSize);
         vectors[i].iov_len = lengths[i];
-        messages[i].msg_hdr.msg_iov = &vectors[i];
-        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    for (int i = 0; i < count;) {
+        int run = 1;
+        size_t bytes = lengths[i];
+        while (*gso && i + run < count && run < CLINUX_GSO_SEGMENTS && lengths[i + run] <= lengths[i]
+               && bytes + lengths[i + run] <= CLINUX_GSO_BYTES) {
+            bytes += lengths[i + run];
+            run++;
+            if (lengths[i + run - 1] < lengths[i]) break;  // a shorter datagram ends the run
+        }
+        struct msghdr *header = &messages[messageCount].msg_hdr;
+        header->msg_iov = &vectors[i];
+        header->msg_iovlen = (size_t)run;
+        if (run > 1) {
+            header->msg_control = controls[messageCount].bytes;
+            header->msg_controllen = sizeof(controls[messageCount].bytes);
+            struct cmsghdr *control = CMSG_FIRSTHDR(header);
+            control->cmsg_level = SOL_UDP;
+            control->cmsg_type = UDP_SEGMENT;
+            control->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+            uint16_t size = (uint16_t)lengths[i];
+            memcpy(CMSG_DATA(control), &size, sizeof(size));
+        }
+        first[messageCount++] = i;
+        i += run;
     }
     int sent = 0;
-    while (sent < count) {
-        int done = (int)syscall(SYS_sendmmsg, fd, messages + sent, (unsigned int)(count - sent), MSG_DONTWAIT);
+    while (sent < messageCount) {
+        int done = (int)syscall(SYS_sendmmsg, fd, messages + sent, (unsigned int)(messageCount - sent), MSG_DONTWAIT);
         if (done < 0) {
-            if (errno == EINTR) continue;
-            return (errno == EAGAIN || errno == EWOULDBLOCK) ? 0 : -errno;
+            int code = errno;
+            if (code == EINTR) continue;
+            if (messages[sent].msg_hdr.msg_controllen != 0
+                && (code == EIO || code == EINVAL || code == ENOPROTOOPT || code == EOPNOTSUPP)) {
+                *gso = 0;
+                int from = first[sent];
+                return CLinux_send_batch(fd, slots + (size_t)from * slotSize, slotSize, lengths + from, count - from, gso);
+            }
+            return (code == EAGAIN || code == EWOULDBLOCK) ? 0 : -code;
         }
         sent += done;
     }

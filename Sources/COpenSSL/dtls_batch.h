@@ -27,9 +27,20 @@ typedef struct {
     unsigned int inLengths[COPENSSL_DTLS_BATCH], outLengths[COPENSSL_DTLS_BATCH];
 } COpenSSL_DTLSBatch;
 
+// Hands the next received datagram to the BIO's next read; 0 when the batch is used up.
+static inline int COpenSSL_dtls_batch_feed_next(COpenSSL_DTLSBatch *batch) {
+    if (batch->inNext >= batch->inCount) return 0;
+    int slot = batch->inNext++;
+    batch->feed = batch->inSlots + (size_t)slot * COPENSSL_DTLS_SLOT;
+    batch->feedLength = batch->inLengths[slot];
+    return 1;
+}
+
 static inline int COpenSSL_dtls_batch_bio_read(BIO *bio, char *out, int length) {
     COpenSSL_DTLSBatch *batch = (COpenSSL_DTLSBatch *)BIO_get_data(bio);
     BIO_clear_retry_flags(bio);
+    // The next datagram of the batch when the last was taken: one SSL_read per record, not two.
+    if (!batch->feed) COpenSSL_dtls_batch_feed_next(batch);
     if (!batch->feed) {
         BIO_set_retry_read(bio);
         return -1;
@@ -112,15 +123,6 @@ static inline unsigned int *COpenSSL_dtls_batch_out_lengths(COpenSSL_DTLSBatch *
 static inline void COpenSSL_dtls_batch_received(COpenSSL_DTLSBatch *batch, int count) {
     batch->inCount = count < 0 ? 0 : count;
     batch->inNext = 0;
-}
-
-/// Hands the next received datagram to the BIO's next read; 0 when the batch is used up.
-static inline int COpenSSL_dtls_batch_feed_next(COpenSSL_DTLSBatch *batch) {
-    if (batch->inNext >= batch->inCount) return 0;
-    int slot = batch->inNext++;
-    batch->feed = batch->inSlots + (size_t)slot * COPENSSL_DTLS_SLOT;
-    batch->feedLength = batch->inLengths[slot];
-    return 1;
 }
 
 static inline int COpenSSL_dtls_batch_pending_sends(const COpenSSL_DTLSBatch *batch) { return batch->outCount; }

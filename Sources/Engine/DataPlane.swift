@@ -177,6 +177,11 @@ final class DataPlane: @unchecked Sendable {
         let link = dialer.map { DTLSLink(dialer: $0) }
         defer { link?.close() }
         let network = watchNetwork ? NetworkChangeMonitor(watchingLocalAddressOf: stream.descriptor, tun: tun.name) : nil
+        // Filled in place every turn: no array is built per turn (issue 12, item 3).
+        let fds = UnsafeMutablePointer<pollfd>.allocate(capacity: 5)
+        defer { fds.deallocate() }
+        // Whether the link may hold whole records poll cannot see (read ahead): true until a read says wantRead.
+        var tlsBuffered = true
 
         session.receivedTLS(initialBytes, now: Self.now())
         if let end = perform(&session, &queue, link) { report(session); return end }
@@ -189,19 +194,17 @@ final class DataPlane: @unchecked Sendable {
             if let failure = flush(&queue) { report(session); return failure }
             if queue.isEmpty { session.tlsQueueDrained() }
             let blocked = !queue.isEmpty || stream.hasPendingWrites
-            var fds = [
-                pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: stream.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0),
-                pollfd(fd: tun.descriptor, events: blocked ? 0 : Int16(POLLIN), revents: 0),
-                pollfd(fd: link?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
-                pollfd(fd: network?.descriptor ?? -1, events: Int16(POLLIN), revents: 0),
-            ]
+            fds[0] = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
+            fds[1] = pollfd(fd: stream.descriptor, events: Int16(POLLIN) | (blocked ? Int16(POLLOUT) : 0), revents: 0)
+            fds[2] = pollfd(fd: tun.descriptor, events: blocked ? 0 : Int16(POLLIN), revents: 0)
+            fds[3] = pollfd(fd: link?.descriptor ?? -1, events: Int16(POLLIN), revents: 0)
+            fds[4] = pollfd(fd: network?.descriptor ?? -1, events: Int16(POLLIN), revents: 0)
             let now = Self.now()
             var deadline = nextStats
             if let next = session.nextDeadline() { deadline = min(deadline, next) }
             if let next = link?.nextDeadline() { deadline = min(deadline, next) }
-            let timeout = stream.pendingPlaintext > 0 ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
-            let ready = poll(&fds, 5, timeout)
+            let timeout = tlsBuffered ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
+            let ready = poll(fds, 5, timeout)
             if ready < 0 && errno != EINTR { report(session); return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
 
             if fds[0].revents & Int16(POLLIN) != 0 {
@@ -215,18 +218,22 @@ final class DataPlane: @unchecked Sendable {
                 return end
             }
 
-            if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || stream.pendingPlaintext > 0 {
-                // Bounded per wake-up so the tun side is not starved by a fast download.
+            if fds[1].revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 || tlsBuffered {
+                // Bounded per wake-up so the tun side is not starved by a fast download; what is left stays in
+                // the link (read ahead), so the next turn reads on without waiting.
+                tlsBuffered = true
+                // One clock read for the batch: the session's timers need no finer time than a loop turn.
+                let arrived = Self.now()
                 for _ in 0..<64 {
                     let result = stream.read(into: session.tlsReadSpace())
                     switch result {
                     case .done(let count):
                         // DATA goes to the tun from the decoder's buffer: no copy, no allocation per packet.
-                        session.committedTLS(count, now: Self.now()) { tun.writePacket($0) }
+                        session.committedTLS(count, now: arrived) { tun.writePacket($0) }
                         if let end = perform(&session, &queue, link) { report(session); return end }
                         continue
                     case .wantRead, .wantWrite:
-                        break
+                        tlsBuffered = false
                     case .closed, .failed:
                         report(session)
                         return Self.ending(result)
@@ -250,12 +257,13 @@ final class DataPlane: @unchecked Sendable {
                     case nil: break
                     }
                 } else if link.isUp && readable {
+                    let arrived = Self.now()
                     for _ in 0..<64 {
                         let result = link.read(into: datagram)
                         switch result {
                         case .done(let count):
                             session.receivedDatagram(UnsafeRawBufferPointer(rebasing: datagram[0..<count]),
-                                                     now: Self.now()) { tun.writePacket($0) }
+                                                     now: arrived) { tun.writePacket($0) }
                             if let end = perform(&session, &queue, link) { report(session); return end }
                             continue
                         case .wantRead, .wantWrite:
@@ -274,10 +282,11 @@ final class DataPlane: @unchecked Sendable {
 
             if queue.isEmpty && fds[2].revents & Int16(POLLIN) != 0 {
                 let payloadSpace = UnsafeMutableRawBufferPointer(rebasing: packet[CSTPFraming.headerLength...])
+                let taken = Self.now()
                 for _ in 0..<64 {
                     let count = tun.readPacket(into: payloadSpace)
                     if count <= 0 { break }
-                    switch session.routeTunPacket(length: count, now: Self.now()) {
+                    switch session.routeTunPacket(length: count, now: taken) {
                     case .dtls?:
                         // DTLS framing: one type byte in front of the packet, in place (protocol.md §3.5).
                         packet[CSTPFraming.headerLength - 1] = CSTPPacketType.data.rawValue

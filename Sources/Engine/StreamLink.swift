@@ -4,9 +4,9 @@ import SecureChannel
 /// records. Tests put a plain stream socket pair in its place.
 protocol StreamLink: AnyObject {
     var descriptor: Int32 { get }
-    /// Bytes already decrypted and waiting, which poll cannot see.
-    var pendingPlaintext: Int { get }
     func enterDataMode()
+    /// A read may leave bytes inside the link (decrypted, or read ahead) where poll cannot see them: the loop
+    /// waits for the socket only after a read said `wantRead`.
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult
     /// Writes all of `bytes` or none (`wantWrite`: offer the same bytes again).
     func write(_ bytes: UnsafeRawBufferPointer) -> TLSClient.IOResult

@@ -27,16 +27,27 @@ final class CertificateVerifier {
     /// /etc/ssl/certs, made by update-ca-certificates), only that directory is used: a chain's issuer is read from
     /// disk when a handshake needs it, instead of parsing the whole bundle up front as X509_STORE_set_default_paths
     /// does (147 certificates here: tens of ms and about a megabyte held for the whole session; issue 12, items 4
-    /// and 5). SSL_CERT_FILE or SSL_CERT_DIR set, or a directory without hash links, keep OpenSSL's defaults.
+    /// and 5). SSL_CERT_FILE or SSL_CERT_DIR naming other files, or a directory without hash links, keep OpenSSL's
+    /// defaults. Variables that name the default files themselves (set for every program on some machines, this
+    /// project's CI among them: SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt) change nothing: the bundle is the
+    /// one update-ca-certificates keeps in step with the hash links.
     private static func addSystemTrust(to store: OpaquePointer) {
-        let fileVariable = String(cString: X509_get_default_cert_file_env())
-        let directoryVariable = String(cString: X509_get_default_cert_dir_env())
+        let defaultFile = String(cString: X509_get_default_cert_file())
         let directory = String(cString: X509_get_default_cert_dir())
-        if getenv(fileVariable) == nil, getenv(directoryVariable) == nil, hasHashLinks(directory),
-           X509_STORE_load_path(store, directory) == 1 {
+        if namesDefault(variable: String(cString: X509_get_default_cert_file_env()), defaultPath: defaultFile),
+           namesDefault(variable: String(cString: X509_get_default_cert_dir_env()), defaultPath: directory),
+           hasHashLinks(directory), X509_STORE_load_path(store, directory) == 1 {
             return
         }
         _ = X509_STORE_set_default_paths(store)
+    }
+
+    /// Whether the environment variable is unset, or names the same file as `defaultPath` (links followed).
+    private static func namesDefault(variable: String, defaultPath: String) -> Bool {
+        guard let value = getenv(variable) else { return true }
+        var named = stat(), standard = stat()
+        guard stat(value, &named) == 0, stat(defaultPath, &standard) == 0 else { return false }
+        return named.st_dev == standard.st_dev && named.st_ino == standard.st_ino
     }
 
     /// Whether `directory` holds at least one `XXXXXXXX.N` entry (8 hex digits, a dot, a digit): the names

@@ -35,6 +35,8 @@ public final class DTLSClient: @unchecked Sendable {
     /// A batch's send failed (a firewall's EPERM, ICMP errors): records go out one by one, each failure
     /// reported to its writer, until one goes through.
     private var sendDirectly = false
+    /// 1 while runs of equal datagrams go as one UDP GSO send; cleared for good when the kernel refuses it.
+    private var segmentationOffload: Int32 = 1
 
     /// `address` is the gateway's numeric address (the one the TLS channel reached); `linkMTU` the MTU of
     /// the UDP path (the gateway's X-CSTP-Base-MTU less IP and UDP headers).
@@ -252,12 +254,12 @@ public final class DTLSClient: @unchecked Sendable {
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
         var received = false
         while true {
-            ERR_clear_error()
+            OpenSSLErrorQueue.clearBeforeIO()
             let count = SSL_read(ssl, buffer.baseAddress, Int32(buffer.count))
             if count > 0 { return .done(Int(count)) }
             let outcome = result(count)
+            // The BIO hands out the batch's datagrams one per read: wantRead means the batch is used up.
             guard let batch, outcome == .wantRead else { return outcome }
-            if COpenSSL_dtls_batch_feed_next(batch) == 1 { continue }
             // One recvmmsg per call: a batch of records that all fail their MAC cannot keep the loop here.
             if received { return .wantRead }
             received = true
@@ -274,7 +276,7 @@ public final class DTLSClient: @unchecked Sendable {
         if let batch, COpenSSL_dtls_batch_pending_sends(batch) == COPENSSL_DTLS_BATCH, let failure = flushResult() {
             return failure
         }
-        ERR_clear_error()
+        OpenSSLErrorQueue.clearBeforeIO()
         let count = SSL_write(ssl, bytes.baseAddress, Int32(bytes.count))
         guard count > 0 else { return result(count) }
         if batch != nil && sendDirectly, let failure = flushResult() { return failure }
@@ -291,7 +293,8 @@ public final class DTLSClient: @unchecked Sendable {
     private func flushResult() -> TLSClient.IOResult? {
         guard let batch, COpenSSL_dtls_batch_pending_sends(batch) > 0 else { return nil }
         let code = CLinux_send_batch(descriptor, COpenSSL_dtls_batch_out_slots(batch), Int(COPENSSL_DTLS_SLOT),
-                                     COpenSSL_dtls_batch_out_lengths(batch), COpenSSL_dtls_batch_pending_sends(batch))
+                                     COpenSSL_dtls_batch_out_lengths(batch), COpenSSL_dtls_batch_pending_sends(batch),
+                                     &segmentationOffload)
         COpenSSL_dtls_batch_sent(batch)
         sendDirectly = code < 0
         return code < 0 ? .failed(SystemErrno.describe(-code)) : nil

@@ -13,11 +13,15 @@ extension TLSClient {
 
     /// Switches the socket to non-blocking mode for the data plane. A write that returns `wantWrite` must be
     /// repeated with the same bytes (their address may change). Writes are batched from here on: each is still
-    /// one record, but records wait in the write batch until `flush` (issue 12, item 3).
+    /// one record, but records wait in the write batch until `flush` (issue 12, item 3). Reads too: with read-ahead
+    /// one recv() fills OpenSSL's read buffer (`readBufferLength`) with many records, where without it every record
+    /// cost two (its 5-byte header, then its body). The records it holds are invisible to poll, so the loop polls only
+    /// after a read said `wantRead` (OpenSSL then holds no whole record).
     public func enterDataMode() {
         let flags = fcntl(descriptor, F_GETFL)
         _ = fcntl(descriptor, F_SETFL, flags | O_NONBLOCK)
         _ = COpenSSL_SSL_enable_moving_write_buffer(sslHandle)
+        SSL_set_read_ahead(sslHandle, 1)
         guard writeBatch == nil, let batch = COpenSSL_tls_write_batch_new() else { return }
         if COpenSSL_tls_write_batch_attach(sslHandle, batch) == 1 {
             writeBatch = batch
@@ -52,11 +56,8 @@ extension TLSClient {
         return .done(sent)
     }
 
-    /// Bytes OpenSSL has decrypted but not yet handed out (poll cannot see them).
-    public var pendingPlaintext: Int { Int(SSL_pending(sslHandle)) }
-
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
-        ERR_clear_error()
+        OpenSSLErrorQueue.clearBeforeIO()
         let count = SSL_read(sslHandle, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
         if count > 0 { return .done(Int(count)) }
         return result(of: count)
@@ -64,7 +65,7 @@ extension TLSClient {
 
     /// Writes one whole record (one CSTP frame); partial writes are off, so it is all or nothing.
     public func write(_ bytes: UnsafeRawBufferPointer) -> IOResult {
-        ERR_clear_error()
+        OpenSSLErrorQueue.clearBeforeIO()
         let count = SSL_write(sslHandle, bytes.baseAddress, Int32(bytes.count))
         if count > 0 { return .done(Int(count)) }
         return result(of: count)

@@ -30,6 +30,9 @@ public final class TLSClient: @unchecked Sendable {
     /// TCP connect, TLS handshake with SNI, then certificate validation into `report`.
     /// `address`: connect to this numeric address instead of resolving `host` (SNI and the name check still use
     /// `host`).
+    /// OpenSSL's read buffer: about 90 full-size CSTP records per recv() in the data plane.
+    static let readBufferLength = 128 * 1024
+
     public static func connect(host: String, port: Int, configuration: TLSConfiguration,
                                anchors: TrustAnchors? = nil, address: String? = nil) throws(SecureChannelError) -> TLSClient {
         let verifier: CertificateVerifier
@@ -69,6 +72,9 @@ public final class TLSClient: @unchecked Sendable {
             throw .tls(OpenSSLErrorQueue.drainedDescription(default: "cannot create a TLS session"))
         }
         _ = SSL_set_fd(ssl, tcp.descriptor)
+        // Sized before the handshake allocates it (OpenSSL 3.0 keeps one read buffer for the connection); used
+        // in full once the data plane turns read-ahead on.
+        SSL_set_default_read_buffer_len(ssl, Self.readBufferLength)
         if let identity = configuration.identity {
             do {
                 try identity.install(on: ssl)

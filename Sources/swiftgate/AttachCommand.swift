@@ -25,6 +25,7 @@ struct AttachCommand: AsyncParsableCommand {
         let client: ServiceClient
         do { client = try ServiceAccess.open(program: "swiftgate attach") } catch { throw ServiceQuery.failure("\(error)") }
         let database = try store.open()
+        defer { database.checkpoint() }
         let remote: RemoteConnection
         do {
             // A relogin the connection asks for while attached here is answered as `connect` would: the saved

@@ -150,6 +150,7 @@ struct ConnectCommand: AsyncParsableCommand {
             }
         }
         let database = try store.open()
+        defer { database.checkpoint() }
         // One tunnel session per database and per tun name (issue 13, item 13); the locks go with the process.
         var locks: [SessionLock] = []
         let runtime = RuntimeDirectory.resolve()

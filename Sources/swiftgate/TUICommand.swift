@@ -32,6 +32,7 @@ struct TUICommand: ParsableCommand {
         let selection = ThemeSelection.resolve(name: theme, noColor: noColor, environment: environment,
                                                userDirectory: ThemeSelection.userThemesDirectory(environment: environment))
         let database = try store.open()
+        defer { database.checkpoint() }
         // One interface per database: two would both save to it and both bring tunnels up (issue 13, item 13).
         let lock: SessionLock
         do {

@@ -7,7 +7,6 @@ import SecureChannel
 final class FakeStreamLink: StreamLink, @unchecked Sendable {
     let descriptor: Int32
     let peer: Int32
-    let pendingPlaintext = 0
 
     init() {
         var pair: [Int32] = [0, 0]

@@ -22,6 +22,20 @@ final class GatewayStoreTests: StoreTestCase {
         XCTAssertNil(try store.gateway(named: "other"))
     }
 
+    /// A connect or the interface ends with the store open: the log must not be left for the next open to read.
+    func testCheckpointEmptiesTheWriteAheadLogAndKeepsTheWrites() throws {
+        let store = try makeStore()
+        for index in 0..<20 { try store.saveGateway(Gateway(name: "gw\(index)", url: "https://198.18.0.\(index)")) }
+        XCTAssertGreaterThan(try fileSize(databasePath + "-wal"), 0)
+        store.checkpoint()
+        XCTAssertEqual(try fileSize(databasePath + "-wal"), 0)
+        XCTAssertEqual(try inspect { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM gateway") }, 20)
+    }
+
+    private func fileSize(_ path: String) throws -> Int {
+        try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    }
+
     func testMinimalGatewayKeepsNils() throws {
         let store = try makeStore()
         try store.saveGateway(Gateway(name: "lab", url: "https://198.18.0.1"))

@@ -51,7 +51,7 @@ usage: scripts/bench/bench.sh [options]          (as root; or: sudo make bench)
   --out DIR           results directory (default bench-results/ in the repo; env BENCH_OUT)
   -h, --help          this text
 
-Without --bin, the script builds `swift build -c release --product swiftgate` when .build/release/swiftgate is
+Without --bin, the script builds `swift build -c release --static-swift-stdlib --product swiftgate` when .build/release/swiftgate is
 missing or older than Sources/, Package.swift or Package.resolved (env SWIFT names the swift binary).
 EOF
 }
@@ -213,8 +213,9 @@ for c in "${client_list[@]}"; do
 	if [[ $build == auto ]] && needs_build; then
 		command -v "$swift" >/dev/null 2>&1 ||
 			die "no '$swift' on PATH to build the release binary (sudo resets PATH: sudo env PATH=\"\$PATH\" make bench)"
-		log "building the release binary: $swift build -c release --product swiftgate (minutes on 2 cores)"
-		(cd "$repo" && "$swift" build -c release --product swiftgate) >&2
+		# As `make install` builds it (Makefile RELEASE): the Swift runtime and Foundation linked in.
+		log "building the release binary: $swift build -c release --static-swift-stdlib --product swiftgate (minutes on 2 cores)"
+		(cd "$repo" && "$swift" build -c release --static-swift-stdlib --product swiftgate) >&2
 	fi
 	[[ -x $bin ]] || die "no Swiftgate binary at $bin"
 done
