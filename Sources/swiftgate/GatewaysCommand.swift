@@ -19,7 +19,7 @@ struct GatewaysCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List saved gateways.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List saved gateways.")
         @OptionGroup var store: StoreOptions
 
         func run() throws {
@@ -42,7 +42,7 @@ struct GatewaysCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Save a gateway (or update one with the same name).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Save a gateway (or update one with the same name).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "A name to connect by.") var name: String
         @Argument(help: "https://host[:port][/group-path]") var url: String
@@ -85,7 +85,7 @@ struct GatewaysCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Forget a saved gateway (its aliases and profile too).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Forget a saved gateway (its aliases and profile too).")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
 
@@ -99,7 +99,7 @@ struct GatewaysCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Everything saved about a gateway.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Everything saved about a gateway.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
 
@@ -138,7 +138,7 @@ struct GatewaysCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import the ServerList of an AnyConnect profile (XML).")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Import the ServerList of an AnyConnect profile (XML).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "PROFILE.xml") var file: String
 

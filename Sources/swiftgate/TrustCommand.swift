@@ -18,7 +18,7 @@ struct TrustCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List pinned certificates.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List pinned certificates.")
         @OptionGroup var store: StoreOptions
 
         func run() throws {
@@ -34,7 +34,7 @@ struct TrustCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Trust the certificate with this pin for HOST[:PORT].")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Trust the certificate with this pin for HOST[:PORT].")
         @OptionGroup var store: StoreOptions
         @Argument(help: "HOST[:PORT] (port 443 when left out)") var host: String
         @Argument(help: "pin-sha256:… as Swiftgate or openconnect print it") var pin: String
@@ -56,7 +56,7 @@ struct TrustCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Forget every pin of HOST[:PORT].")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Forget every pin of HOST[:PORT].")
         @OptionGroup var store: StoreOptions
         @Argument var host: String
 

@@ -18,10 +18,13 @@ for f in "$@"; do
 			if (path ~ /libsqlite/) return "SQLite"
 			if (path ~ /libc\.so|libm\.so|libstdc\+\+|libgcc_s|ld-linux|libpthread/) return "libc, libm, libstdc++, ld.so"
 			if (path ~ /^\[/) return "kernel ([vdso], [vvar])"
-			if (path ~ /swiftgate|openconnect/) return "the executable"
+			if (path == exe || path ~ /swiftgate|openconnect/) return "the executable"
 			return "other libraries"
 		}
-		/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : ""; g = group(name); next }
+		# The executable is the first file mapped (a PIE sits below the libraries), whatever its name (bench.sh
+		# --bin /tmp/…). A release build links the Swift runtime and Foundation in (Makefile RELEASE): they are
+		# then counted here, not in their own groups.
+		/^[0-9a-f]+-[0-9a-f]+ / { name = (NF >= 6) ? $6 : ""; if (exe == "" && name ~ /^\//) exe = name; g = group(name); next }
 		/^Rss:/ { rss[g] += $2; total += $2 }
 		/^Shared_Clean:/ { shared[g] += $2 }
 		/^Private_Dirty:/ { dirty[g] += $2; tdirty += $2 }
