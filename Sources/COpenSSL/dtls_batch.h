@@ -10,9 +10,10 @@
 #include <string.h>
 
 #define COPENSSL_DTLS_BATCH 32
-// A whole DTLS record of the largest plaintext and its overhead; a longer datagram is cut and then fails its MAC,
-// as with OpenSSL's own datagram BIO.
-#define COPENSSL_DTLS_SLOT (16384 + 512)
+// The largest slot: a whole DTLS record of the largest plaintext and its overhead. A batch's slots are sized for
+// the link's datagrams (COpenSSL_dtls_batch_new), so a batch spans a few dozen pages, not half a megabyte; a
+// longer datagram is cut and then fails its MAC, as a datagram BIO with a short buffer would.
+#define COPENSSL_DTLS_SLOT_MAX (16384 + 512)
 
 typedef struct {
     long mtuOverhead;
@@ -23,6 +24,7 @@ typedef struct {
     size_t feedLength;
     // To send: `outCount` records in `outSlots`.
     int outCount;
+    size_t slotSize;
     unsigned char *inSlots, *outSlots;
     unsigned int inLengths[COPENSSL_DTLS_BATCH], outLengths[COPENSSL_DTLS_BATCH];
 } COpenSSL_DTLSBatch;
@@ -31,7 +33,7 @@ typedef struct {
 static inline int COpenSSL_dtls_batch_feed_next(COpenSSL_DTLSBatch *batch) {
     if (batch->inNext >= batch->inCount) return 0;
     int slot = batch->inNext++;
-    batch->feed = batch->inSlots + (size_t)slot * COPENSSL_DTLS_SLOT;
+    batch->feed = batch->inSlots + (size_t)slot * batch->slotSize;
     batch->feedLength = batch->inLengths[slot];
     return 1;
 }
@@ -59,9 +61,9 @@ static inline int COpenSSL_dtls_batch_bio_write(BIO *bio, const char *in, int le
         BIO_set_retry_write(bio);
         return -1;
     }
-    if (length > COPENSSL_DTLS_SLOT) return length;  // larger than any datagram the link carries: dropped
+    if ((size_t)length > batch->slotSize) return length;  // larger than any datagram the link carries: dropped
     int slot = batch->outCount++;
-    memcpy(batch->outSlots + (size_t)slot * COPENSSL_DTLS_SLOT, in, (size_t)length);
+    memcpy(batch->outSlots + (size_t)slot * batch->slotSize, in, (size_t)length);
     batch->outLengths[slot] = (unsigned int)length;
     return length;
 }
@@ -87,13 +89,16 @@ static inline void COpenSSL_dtls_batch_free(COpenSSL_DTLSBatch *batch) {
     free(batch);
 }
 
-/// A batch; NULL when out of memory. `mtuOverhead` is what the datagram BIO it replaces said (IP and UDP).
-static inline COpenSSL_DTLSBatch *COpenSSL_dtls_batch_new(long mtuOverhead) {
+/// A batch; NULL when out of memory. `mtuOverhead` is what the datagram BIO it replaces said (IP and UDP);
+/// `largestDatagram` the most one datagram of the link holds (slots are that, in whole cache lines, up to the max).
+static inline COpenSSL_DTLSBatch *COpenSSL_dtls_batch_new(long mtuOverhead, size_t largestDatagram) {
     COpenSSL_DTLSBatch *batch = (COpenSSL_DTLSBatch *)calloc(1, sizeof(COpenSSL_DTLSBatch));
     if (!batch) return NULL;
     batch->mtuOverhead = mtuOverhead;
-    batch->inSlots = (unsigned char *)malloc((size_t)COPENSSL_DTLS_BATCH * COPENSSL_DTLS_SLOT);
-    batch->outSlots = (unsigned char *)malloc((size_t)COPENSSL_DTLS_BATCH * COPENSSL_DTLS_SLOT);
+    size_t slot = (largestDatagram + 63) & ~(size_t)63;
+    batch->slotSize = slot > COPENSSL_DTLS_SLOT_MAX ? COPENSSL_DTLS_SLOT_MAX : slot;
+    batch->inSlots = (unsigned char *)malloc((size_t)COPENSSL_DTLS_BATCH * batch->slotSize);
+    batch->outSlots = (unsigned char *)malloc((size_t)COPENSSL_DTLS_BATCH * batch->slotSize);
     batch->method = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "swiftgate DTLS batch");
     if (!batch->inSlots || !batch->outSlots || !batch->method
         || !BIO_meth_set_read(batch->method, COpenSSL_dtls_batch_bio_read)
@@ -114,6 +119,7 @@ static inline BIO *COpenSSL_dtls_batch_bio(COpenSSL_DTLSBatch *batch) {
     return bio;
 }
 
+static inline size_t COpenSSL_dtls_batch_slot_size(const COpenSSL_DTLSBatch *batch) { return batch->slotSize; }
 static inline unsigned char *COpenSSL_dtls_batch_in_slots(COpenSSL_DTLSBatch *batch) { return batch->inSlots; }
 static inline unsigned int *COpenSSL_dtls_batch_in_lengths(COpenSSL_DTLSBatch *batch) { return batch->inLengths; }
 static inline unsigned char *COpenSSL_dtls_batch_out_slots(COpenSSL_DTLSBatch *batch) { return batch->outSlots; }

@@ -240,7 +240,10 @@ public final class DTLSClient: @unchecked Sendable {
     private func enterBatchMode() {
         guard batch == nil, let current = SSL_get_wbio(ssl) else { return }
         let overhead = BIO_ctrl(current, BIO_CTRL_DGRAM_GET_MTU_OVERHEAD, 0, nil)
-        guard let created = COpenSSL_dtls_batch_new(overhead) else { return }
+        // The link's datagrams, with room for a gateway that sends a little over the MTU it named (never less than
+        // 2 KB); anything longer is cut and fails its MAC.
+        let largest = max(2048, linkMTU + 256)
+        guard let created = COpenSSL_dtls_batch_new(overhead, largest) else { return }
         guard let bio = COpenSSL_dtls_batch_bio(created) else {
             COpenSSL_dtls_batch_free(created)
             return
@@ -263,7 +266,8 @@ public final class DTLSClient: @unchecked Sendable {
             // One recvmmsg per call: a batch of records that all fail their MAC cannot keep the loop here.
             if received { return .wantRead }
             received = true
-            let got = CLinux_recv_batch(descriptor, COpenSSL_dtls_batch_in_slots(batch), Int(COPENSSL_DTLS_SLOT),
+            let got = CLinux_recv_batch(descriptor, COpenSSL_dtls_batch_in_slots(batch),
+                                        COpenSSL_dtls_batch_slot_size(batch),
                                         COpenSSL_dtls_batch_in_lengths(batch), COPENSSL_DTLS_BATCH)
             COpenSSL_dtls_batch_received(batch, got)
             if got == 0 { return .wantRead }
@@ -292,7 +296,7 @@ public final class DTLSClient: @unchecked Sendable {
 
     private func flushResult() -> TLSClient.IOResult? {
         guard let batch, COpenSSL_dtls_batch_pending_sends(batch) > 0 else { return nil }
-        let code = CLinux_send_batch(descriptor, COpenSSL_dtls_batch_out_slots(batch), Int(COPENSSL_DTLS_SLOT),
+        let code = CLinux_send_batch(descriptor, COpenSSL_dtls_batch_out_slots(batch), COpenSSL_dtls_batch_slot_size(batch),
                                      COpenSSL_dtls_batch_out_lengths(batch), COpenSSL_dtls_batch_pending_sends(batch),
                                      &segmentationOffload)
         COpenSSL_dtls_batch_sent(batch)
