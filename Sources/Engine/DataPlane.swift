@@ -232,8 +232,12 @@ final class DataPlane: @unchecked Sendable {
                         session.committedTLS(count, now: arrived) { tun.writePacket($0) }
                         if let end = perform(&session, &queue, link) { report(session); return end }
                         continue
-                    case .wantRead, .wantWrite:
+                    case .wantRead:
                         tlsBuffered = false
+                    case .wantWrite:
+                        // OpenSSL must write first (the turn's write batch is full): what it read ahead stays,
+                        // so the next turn reads again after the flush rather than waiting for the socket.
+                        break
                     case .closed, .failed:
                         report(session)
                         return Self.ending(result)
