@@ -153,6 +153,17 @@ static inline int CLinux_recv_batch(int fd, unsigned char *slots, size_t slotSiz
     return got;
 }
 
+/// A receive buffer of `bytes`: SO_RCVBUFFORCE past net.core.rmem_max where the process may (CAP_NET_ADMIN), else
+/// as much as SO_RCVBUF gives. For the DTLS socket (issue 12): the default 208 KB holds about 90 datagrams, so a
+/// data plane kept off a core for a millisecond at 1 Gbit/s lost what arrived meanwhile, and the tunnelled TCP paid
+/// with retransmits (a download's fell from 14,000-60,000 to 7,000-10,000 per 8 s in the lab). wireguard-go sets its
+/// UDP buffers the same way. The send side keeps its default: a 4 MB one changed nothing measurable (the upload's
+/// losses are in the gateway's socket, not ours).
+static inline void CLinux_set_receive_buffer(int fd, int bytes) {
+    if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) != 0)
+        (void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
+}
+
 #include <stdint.h>
 #ifndef SOL_UDP
 #define SOL_UDP 17

@@ -64,6 +64,7 @@ public final class DTLSClient: @unchecked Sendable {
             throw .system("UDP socket to \(address):\(port)", errno: code)
         }
         descriptor = fd
+        CLinux_set_receive_buffer(fd, 4 << 20)
 
         OpenSSLErrorQueue.clear()
         guard let context = SSL_CTX_new(DTLS_client_method()) else {
