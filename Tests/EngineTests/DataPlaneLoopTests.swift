@@ -71,15 +71,20 @@ final class DataPlaneLoopTests: XCTestCase {
         XCTAssertEqual(tun.mtuChanges, [])
     }
 
-    func testTheGatewaysTerminateOverTLSEndsTheLoop() async throws {
-        let stream = FakeStreamLink()
-        let tun = FakePacketDevice()
+    /// A loop over TLS alone (no DTLS offered, no DPD), its callbacks ignored.
+    private func tlsOnlyPlane(_ stream: FakeStreamLink, _ tun: FakePacketDevice) -> DataPlane {
         let configuration = TunnelSessionConfiguration(
             dpd: nil, keepalive: nil,
             mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil, worstCaseDTLSMTU: 1290), dtls: false)
-        let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
-                              dialer: nil, watchNetwork: false, onStats: { _, _ in }, onChannel: { _ in },
-                              onReconfigured: { _, _ in }, onLog: { _ in })
+        return DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
+                         dialer: nil, watchNetwork: false, onStats: { _, _ in }, onChannel: { _ in },
+                         onReconfigured: { _, _ in }, onLog: { _ in })
+    }
+
+    func testTheGatewaysTerminateOverTLSEndsTheLoop() async throws {
+        let stream = FakeStreamLink()
+        let tun = FakePacketDevice()
+        let plane = tlsOnlyPlane(stream, tun)
         let end = Task { await plane.run() }
         transmit([5, 5, 5], to: tun.peer)
         XCTAssertEqual(receive(from: stream.peer), CSTPFraming.frame(.data, payload: [5, 5, 5]), "over TLS without DTLS")
@@ -95,12 +100,7 @@ final class DataPlaneLoopTests: XCTestCase {
         let tun = FakePacketDevice()
         var small: Int32 = 4096
         _ = setsockopt(stream.descriptor, SOL_SOCKET, SO_SNDBUF, &small, socklen_t(MemoryLayout<Int32>.size))
-        let configuration = TunnelSessionConfiguration(
-            dpd: nil, keepalive: nil,
-            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil, worstCaseDTLSMTU: 1290), dtls: false)
-        let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
-                              dialer: nil, watchNetwork: false, onStats: { _, _ in }, onChannel: { _ in },
-                              onReconfigured: { _, _ in }, onLog: { _ in })
+        let plane = tlsOnlyPlane(stream, tun)
         let end = Task { await plane.run() }
         let total = 3000
         @Sendable func packet(_ index: Int) -> [UInt8] {

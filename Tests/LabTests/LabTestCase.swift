@@ -48,6 +48,17 @@ class LabTestCase: XCTestCase {
         return false
     }
 
+    /// transfer.py's sender ended well, and both ends report the same size and SHA-256.
+    private func assertSameTransfer(sent: CommandResult, receiver: RunningCommand, mebibytes: Int,
+                                    file: StaticString, line: UInt) throws {
+        XCTAssertEqual(sent.exitCode, 0, sent.allOutput, file: file, line: line)
+        let received = try receiver.wait(timeout: 60)
+        let sentLine = sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertTrue(sentLine.hasPrefix("\(mebibytes * 1024 * 1024) "), sentLine, file: file, line: line)
+        XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init), sentLine,
+                       "size and SHA-256 on both ends", file: file, line: line)
+    }
+
     /// Sends `mebibytes` through the tunnel to the gateway and checks size and SHA-256 on both ends.
     func transfer(_ lab: LabGateway, mebibytes: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let script = LabGateway.repositoryRoot + "/scripts/lab/transfer.py"
@@ -55,12 +66,7 @@ class LabTestCase: XCTestCase {
                                    lab["VPN_GW_ADDR"], "5001"])
         try receiver.waitForOutput("listening", timeout: 20)
         let sent = try lab.client(["/usr/bin/python3", script, "send", lab["VPN_GW_ADDR"], "5001", String(mebibytes)], timeout: 300)
-        XCTAssertEqual(sent.exitCode, 0, sent.allOutput, file: file, line: line)
-        let received = try receiver.wait(timeout: 60)
-        let sentLine = sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertTrue(sentLine.hasPrefix("\(mebibytes * 1024 * 1024) "), sentLine, file: file, line: line)
-        XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init), sentLine,
-                       "size and SHA-256 on both ends", file: file, line: line)
+        try assertSameTransfer(sent: sent, receiver: receiver, mebibytes: mebibytes, file: file, line: line)
     }
 
     /// The other way: the gateway sends `mebibytes` to the client's tunnel `address`, so the download path (the
@@ -74,11 +80,6 @@ class LabTestCase: XCTestCase {
         let sender = try launch(["ip", "netns", "exec", lab["GW_NS"], "/usr/bin/python3", script, "send", address, "5002",
                                  String(mebibytes)])
         let sent = try sender.wait(timeout: 300)
-        XCTAssertEqual(sent.exitCode, 0, sent.allOutput, file: file, line: line)
-        let received = try receiver.wait(timeout: 60)
-        let sentLine = sent.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        XCTAssertTrue(sentLine.hasPrefix("\(mebibytes * 1024 * 1024) "), sentLine, file: file, line: line)
-        XCTAssertEqual(received.stdout.split(separator: "\n").last.map(String.init), sentLine,
-                       "size and SHA-256 on both ends", file: file, line: line)
+        try assertSameTransfer(sent: sent, receiver: receiver, mebibytes: mebibytes, file: file, line: line)
     }
 }
