@@ -31,7 +31,7 @@ let package = Package(
         // TLS and DTLS on OpenSSL; certificate reports.
         .target(name: "SecureChannel", dependencies: ["COpenSSL", "CLinux", "GatewayProtocol"], swiftSettings: strict),
         // Saved gateways, aliases, trust, profiles, history.
-        .target(name: "Store", dependencies: [.product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .target(name: "Store", dependencies: ["GatewayProtocol", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         // The connection engine: phases, prompts, tunnel, data plane.
         .target(
             name: "Engine",

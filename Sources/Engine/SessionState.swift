@@ -1,4 +1,5 @@
 import Foundation
+import GatewayProtocol
 import Glibc
 
 /// What a running tunnel leaves in the runtime directory so that `swiftgate cleanup` can undo it after a crash
@@ -123,7 +124,7 @@ public enum SessionState {
     /// One line per stale session, for the warning at start.
     public static func describe(_ stale: Stale) -> String {
         guard let record = stale.record else { return "an unreadable session file \(stale.path)" }
-        return "session of pid \(record.pid) on \(record.interface), started \(record.started.formatted(.iso8601))"
+        return "session of pid \(record.pid) on \(record.interface), started \(UTCTime.iso8601(record.started, milliseconds: false))"
     }
 
     /// Undoes a stale session: the vpnc-script's `disconnect` with its saved environment (routes, resolv.conf),

@@ -44,7 +44,8 @@ public struct ConnectionRecord: Sendable, Hashable {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "connection.phaseTimings is not a JSON object of numbers")
         }
         let transportText: String? = row["transport"]
-        self.init(gatewayName: row["gatewayName"], url: row["url"], startedAt: row["startedAt"], endedAt: row["endedAt"],
+        self.init(gatewayName: row["gatewayName"], url: row["url"], startedAt: (row["startedAt"] as StoredDate).date,
+                  endedAt: (row["endedAt"] as StoredDate?)?.date,
                   outcome: row["outcome"], phaseTimings: timings, transport: transportText.flatMap(ConnectionTransport.init),
                   bytesIn: row["bytesIn"], bytesOut: row["bytesOut"])
         id = row["id"]

@@ -64,8 +64,8 @@ public struct Gateway: Sendable, Hashable {
         includeRoutes = Self.list(row["includeRoutes"])
         excludeRoutes = Self.list(row["excludeRoutes"])
         vpnDNSDomains = Self.list(row["vpnDNSDomains"])
-        createdAt = row["createdAt"]
-        updatedAt = row["updatedAt"]
+        createdAt = (row["createdAt"] as StoredDate).date
+        updatedAt = (row["updatedAt"] as StoredDate).date
     }
 
     /// The lists are kept one value a line; NULL when empty.

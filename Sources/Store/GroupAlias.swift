@@ -18,6 +18,6 @@ public struct GroupAlias: Sendable, Hashable {
     }
 
     init(row: Row) {
-        self.init(value: row["value"], label: row["label"], isDefault: row["isDefault"], seenAt: row["seenAt"])
+        self.init(value: row["value"], label: row["label"], isDefault: row["isDefault"], seenAt: (row["seenAt"] as StoredDate).date)
     }
 }

@@ -120,7 +120,7 @@ enum StoreSchema {
             try db.execute(sql: """
                 INSERT OR REPLACE INTO profile (hostPort, uri, sha1, xml, fetchedAt) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [key, row["uri"] as String, row["sha1"] as String, row["xml"] as String,
-                                 row["fetchedAt"] as Date])
+                                 row["fetchedAt"] as StoredDate])
         }
 
         let origins = try Row.fetchAll(db, sql: """

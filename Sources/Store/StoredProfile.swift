@@ -24,6 +24,6 @@ public struct StoredProfile: Sendable, Hashable {
 
     init(row: Row) {
         self.init(hostPort: row["hostPort"], uri: row["uri"], sha1: row["sha1"], xml: row["xml"],
-                  fetchedAt: row["fetchedAt"])
+                  fetchedAt: (row["fetchedAt"] as StoredDate).date)
     }
 }

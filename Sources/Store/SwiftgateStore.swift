@@ -90,7 +90,7 @@ public final class SwiftgateStore: Sendable {
                     updatedAt = excluded.updatedAt
                 """, arguments: [gateway.name, gateway.url, gateway.defaultGroup, gateway.username, gateway.dtlsMode,
                                  gateway.source.rawValue, gateway.profileOrigin, gateway.certificatePath,
-                                 gateway.keyPath, date, date])
+                                 gateway.keyPath, StoredDate(date), StoredDate(date)])
             try db.execute(sql: "UPDATE gateway SET versionString = ?, reportedOS = ?, localHostname = ? WHERE name = ?",
                            arguments: [gateway.versionString, gateway.reportedOS, gateway.localHostname, gateway.name])
             try db.execute(sql: "UPDATE gateway SET includeRoutes = ?, excludeRoutes = ?, vpnDNSDomains = ? WHERE name = ?",
@@ -146,14 +146,14 @@ public final class SwiftgateStore: Sendable {
                     }
                     guard existing.url != entry.url else { continue }
                     try db.execute(sql: "UPDATE gateway SET url = ?, updatedAt = ? WHERE name = ?",
-                                   arguments: [entry.url, date, entry.name])
+                                   arguments: [entry.url, StoredDate(date), entry.name])
                     changes.changed.append(entry.name)
                     continue
                 }
                 try db.execute(sql: """
                     INSERT INTO gateway (name, url, source, profileOrigin, createdAt, updatedAt)
                     VALUES (?, ?, 'profile', ?, ?, ?)
-                    """, arguments: [entry.name, entry.url, origin, date, date])
+                    """, arguments: [entry.name, entry.url, origin, StoredDate(date), StoredDate(date)])
                 changes.added.append(entry.name)
             }
             if let origin {
@@ -174,7 +174,7 @@ public final class SwiftgateStore: Sendable {
         let date = now()
         try write("set the default group of \(name)") { db in
             try db.execute(sql: "UPDATE gateway SET defaultGroup = ?, updatedAt = ? WHERE name = ?",
-                           arguments: [group, date, name])
+                           arguments: [group, StoredDate(date), name])
             guard db.changesCount > 0 else { throw StoreError.unknownGateway(name: name) }
         }
     }
@@ -192,7 +192,7 @@ public final class SwiftgateStore: Sendable {
                 try db.execute(sql: """
                     INSERT INTO group_alias (gatewayId, position, value, label, isDefault, seenAt)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [gatewayID, position, alias.value, alias.label, alias.isDefault, alias.seenAt])
+                    """, arguments: [gatewayID, position, alias.value, alias.label, alias.isDefault, StoredDate(alias.seenAt)])
             }
         }
     }
@@ -231,7 +231,7 @@ public final class SwiftgateStore: Sendable {
                     subject = excluded.subject, issuer = excluded.issuer, notAfter = excluded.notAfter,
                     reasons = excluded.reasons, acceptedAt = excluded.acceptedAt, warning = excluded.warning
                 """, arguments: [trust.hostPort, trust.pin, trust.subject, trust.issuer, trust.notAfter,
-                                 TrustedPin.json(trust.reasons), trust.acceptedAt, trust.warning])
+                                 TrustedPin.json(trust.reasons), StoredDate(trust.acceptedAt), trust.warning])
         }
     }
 
@@ -287,7 +287,7 @@ public final class SwiftgateStore: Sendable {
                 INSERT INTO profile (hostPort, uri, sha1, xml, fetchedAt) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (hostPort) DO UPDATE SET
                     uri = excluded.uri, sha1 = excluded.sha1, xml = excluded.xml, fetchedAt = excluded.fetchedAt
-                """, arguments: [key, profile.uri, profile.sha1.uppercased(), profile.xml, profile.fetchedAt])
+                """, arguments: [key, profile.uri, profile.sha1.uppercased(), profile.xml, StoredDate(profile.fetchedAt)])
         }
     }
 
@@ -300,7 +300,7 @@ public final class SwiftgateStore: Sendable {
                 INSERT INTO connection (gatewayName, url, startedAt, endedAt, outcome, phaseTimings, transport,
                                         bytesIn, bytesOut)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [record.gatewayName, record.url, record.startedAt, record.endedAt, record.outcome,
+                """, arguments: [record.gatewayName, record.url, StoredDate(record.startedAt), record.endedAt.map(StoredDate.init), record.outcome,
                                  ConnectionRecord.json(record.phaseTimings), record.transport?.rawValue,
                                  record.bytesIn, record.bytesOut])
             return db.lastInsertedRowID
@@ -317,7 +317,7 @@ public final class SwiftgateStore: Sendable {
                 UPDATE connection SET endedAt = ?, outcome = ?, transport = ?, bytesIn = ?, bytesOut = ?,
                                       phaseTimings = coalesce(?, phaseTimings)
                 WHERE id = ?
-                """, arguments: [endedAt, outcome, transport?.rawValue, bytesIn, bytesOut,
+                """, arguments: [StoredDate(endedAt), outcome, transport?.rawValue, bytesIn, bytesOut,
                                  phaseTimings.map(ConnectionRecord.json), id])
             return db.changesCount > 0
         }

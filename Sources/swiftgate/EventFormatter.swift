@@ -144,6 +144,6 @@ struct EventFormatter {
     }
 
     static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        UTCTime.iso8601(date, milliseconds: true)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GatewayProtocol
 import Store
 
 struct HistoryCommand: ParsableCommand {
@@ -11,7 +12,7 @@ struct HistoryCommand: ParsableCommand {
         let records = try store.open().history(limit: limit)
         guard !records.isEmpty else { print("No connections yet."); return }
         for record in records {
-            let started = record.startedAt.formatted(.iso8601)
+            let started = UTCTime.iso8601(record.startedAt, milliseconds: false)
             let duration = record.endedAt.map { " \(Int($0.timeIntervalSince(record.startedAt))) s" } ?? ""
             let transport = record.transport.map { " \($0.rawValue)" } ?? ""
             let traffic = record.bytesIn + record.bytesOut > 0 ? " in \(record.bytesIn) B out \(record.bytesOut) B" : ""

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import GatewayProtocol
 import Logging
 import Store
 
@@ -18,7 +19,7 @@ struct LogFileHandler: LogHandler {
 
     func log(event: LogEvent) {
         // One line per event, whatever the message holds (gateway text among it): no raw newline or escape.
-        let text = "\(Date().formatted(.iso8601)) \(event.level) \(LogText.escaped("\(event.message)"))\n"
+        let text = "\(UTCTime.iso8601(Date(), milliseconds: false)) \(event.level) \(LogText.escaped("\(event.message)"))\n"
         let data = Data(text.utf8)
         // A full disk or a closed stderr drops the line; it never traps (issue 13, item 3).
         try? self.file?.write(contentsOf: data)
