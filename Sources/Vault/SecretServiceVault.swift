@@ -28,6 +28,11 @@ public final class SecretServiceVault: PasswordVault {
         guard let address = environment["DBUS_SESSION_BUS_ADDRESS"], !address.isEmpty else {
             return "no session bus (DBUS_SESSION_BUS_ADDRESS is not set)"
         }
+        // libsecret is loaded here, on first use (Sources/CSecret/shim.h), not at every start.
+        if let failure = sg_secret_load_failure() {
+            return "libsecret could not be loaded (\(GatewayText.printable(String(cString: failure)).prefix(200))); "
+                + "install it: apt-get install libsecret-1-0"
+        }
         // On a thread of its own with a deadline: a bus socket that accepts and never answers cannot hang us.
         let answer = Mutex<Int32?>(nil)
         let done = DispatchSemaphore(value: 0)
