@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Engine
 
 @main
@@ -20,18 +21,36 @@ struct Swiftgate: AsyncParsableCommand {
 
     /// ArgumentParser's own main, after the process is hardened: SIGPIPE ignored (a closed pipe is an error the
     /// outputs handle, never a death without teardown) and core dumps off (issue 13, items 3 and 14).
-    static func main() async {
+    ///
+    /// Synchronous, with the command run as a detached task (never on the main actor, whose queue this blocked
+    /// thread would never serve) that this thread waits for: an async main parks the main thread
+    /// in dispatch_main, which exits it with pthread_exit, and that forced unwind read half a megabyte of the
+    /// binary's unwind tables into every process (docs/PERFORMANCE.md, issue 12). Nothing here runs on the main
+    /// actor or the main queue.
+    static func main() {
         MemoryTuning.apply()
         if let problem = ProcessHardening.apply() { StandardStreams.err("swiftgate: warning: \(problem)\n") }
-        do {
-            var command = try parseAsRoot()
-            if var asynchronous = command as? AsyncParsableCommand {
-                try await asynchronous.run()
-            } else {
-                try command.run()
+        let outcome = CommandOutcome()
+        Task.detached {
+            do {
+                var command = try parseAsRoot()
+                if var asynchronous = command as? AsyncParsableCommand {
+                    try await asynchronous.run()
+                } else {
+                    try command.run()
+                }
+            } catch {
+                outcome.failure = error
             }
-        } catch {
-            exit(withError: error)
+            outcome.done.signal()
         }
+        outcome.done.wait()
+        if let failure = outcome.failure { exit(withError: failure) }
     }
+}
+
+/// What the command task leaves for the main thread: written before `done` is signalled, read after the wait.
+private final class CommandOutcome: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    var failure: Error?
 }
