@@ -50,10 +50,10 @@ demo-asa: setup
 lab-sweep:
 	scripts/lab/lab.sh sweep
 
-# The release build: the Swift runtime and Foundation linked in (docs/PERFORMANCE.md, issue 12). The installed binary
-# then needs only Debian's libraries, not the Swift toolchain's, and starts without resolving a dozen Swift
-# libraries' symbols: about half the start-up time and 6 MB less resident memory.
-RELEASE = -c release --static-swift-stdlib
+# The release build (scripts/build/release.sh: the Swift runtime and Foundation linked in, lld, packed relocations,
+# the functions a connect runs placed together; docs/PERFORMANCE.md, issue 12). The installed binary needs only
+# Debian's libraries, not the Swift toolchain's.
+RELEASE_BUILD = SWIFT="$(SWIFT)" scripts/build/release.sh
 
 # Throughput, CPU per GB, peak RSS and connect time of Swiftgate (release build) and openconnect, side by side,
 # through one lab (docs/PERFORMANCE.md), and a gnuplot chart of the medians in docs/performance-<tls|dtls>.png. Needs
@@ -67,8 +67,8 @@ bench:
 # The binary, and the service as systemd units (socket-activated) for the members of the swiftgate group (issue 15).
 install: setup
 	@if [ "$(ROOT)" != 0 ]; then echo "make install needs root: sudo env PATH=\"\$$PATH\" make install" >&2; exit 1; fi
-	$(SWIFT) build $(RELEASE)
-	install -D -m 0755 "$$($(SWIFT) build $(RELEASE) --show-bin-path)/swiftgate" "$(DESTDIR)$(PREFIX)/bin/swiftgate"
+	$(RELEASE_BUILD) --product swiftgate
+	install -D -m 0755 "$$($(RELEASE_BUILD) --show-bin-path)/swiftgate" "$(DESTDIR)$(PREFIX)/bin/swiftgate"
 	install -D -m 0644 README.md "$(DESTDIR)$(PREFIX)/share/doc/swiftgate/README.md"
 	install -d "$(DESTDIR)$(SYSTEMD_DIR)"
 	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@DOCDIR@|$(PREFIX)/share/doc/swiftgate|g' contrib/systemd/swiftgate.service \

@@ -51,7 +51,7 @@ usage: scripts/bench/bench.sh [options]          (as root; or: sudo make bench)
   --out DIR           results directory (default bench-results/ in the repo; env BENCH_OUT)
   -h, --help          this text
 
-Without --bin, the script builds `swift build -c release --static-swift-stdlib --product swiftgate` when .build/release/swiftgate is
+Without --bin, the script builds `scripts/build/release.sh --product swiftgate` when .build/release/swiftgate is
 missing or older than Sources/, Package.swift or Package.resolved (env SWIFT names the swift binary).
 EOF
 }
@@ -193,6 +193,12 @@ cleanup() {
 # ----------------------------------------------------------------------------------------- prerequisites
 
 "$LAB_SH" install
+# Every binary mapped from the page cache as a reader finds it after a reboot: a file the linker (or cp) has just
+# written sits there in the pieces it was written in, and the kernel maps a different number of pages around each
+# first touch, so a fresh build's peak RSS read about 1 MB high (docs/PERFORMANCE.md). Cost: the first start reads
+# from disk.
+sync
+echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || log "warning: could not drop the page cache; peak RSS may read high"
 if ! command -v jq >/dev/null 2>&1; then
 	log "installing jq (results are written with it)"
 	apt-get update -qq
@@ -206,16 +212,16 @@ fi
 
 needs_build() {
 	[[ -x $bin ]] || return 0
-	[[ -n $(find "$repo/Sources" "$repo/Package.swift" "$repo/Package.resolved" -newer "$bin" -print -quit 2>/dev/null) ]]
+	[[ -n $(find "$repo/Sources" "$repo/Package.swift" "$repo/Package.resolved" "$repo/scripts/build" -newer "$bin" -print -quit 2>/dev/null) ]]
 }
 for c in "${client_list[@]}"; do
 	[[ $c == swiftgate ]] || continue
 	if [[ $build == auto ]] && needs_build; then
 		command -v "$swift" >/dev/null 2>&1 ||
 			die "no '$swift' on PATH to build the release binary (sudo resets PATH: sudo env PATH=\"\$PATH\" make bench)"
-		# As `make install` builds it (Makefile RELEASE): the Swift runtime and Foundation linked in.
-		log "building the release binary: $swift build -c release --static-swift-stdlib --product swiftgate (minutes on 2 cores)"
-		(cd "$repo" && "$swift" build -c release --static-swift-stdlib --product swiftgate) >&2
+		# As `make install` builds it (scripts/build/release.sh).
+		log "building the release binary: scripts/build/release.sh --product swiftgate (minutes on 2 cores)"
+		SWIFT="$swift" "$repo/scripts/build/release.sh" --product swiftgate >&2
 	fi
 	[[ -x $bin ]] || die "no Swiftgate binary at $bin"
 done
