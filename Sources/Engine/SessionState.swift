@@ -124,7 +124,8 @@ public enum SessionState {
     /// One line per stale session, for the warning at start.
     public static func describe(_ stale: Stale) -> String {
         guard let record = stale.record else { return "an unreadable session file \(stale.path)" }
-        return "session of pid \(record.pid) on \(record.interface), started \(UTCTime.iso8601(record.started, milliseconds: false))"
+        let started = UTCTime.iso8601(record.started, milliseconds: false)
+        return "session of pid \(record.pid) on \(record.interface), started \(started)"
     }
 
     /// Undoes a stale session: the vpnc-script's `disconnect` with its saved environment (routes, resolv.conf),

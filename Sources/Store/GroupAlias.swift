@@ -18,6 +18,7 @@ public struct GroupAlias: Sendable, Hashable {
     }
 
     init(row: Row) {
-        self.init(value: row["value"], label: row["label"], isDefault: row["isDefault"], seenAt: (row["seenAt"] as StoredDate).date)
+        self.init(value: row["value"], label: row["label"], isDefault: row["isDefault"],
+                  seenAt: (row["seenAt"] as StoredDate).date)
     }
 }

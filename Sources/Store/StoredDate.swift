@@ -49,8 +49,7 @@ struct StoredDate: DatabaseValueConvertible {
                     seconds += fraction
                 }
             }
-            if scanner.skip("Z") {
-            } else if let sign = scanner.sign() {
+            if !scanner.skip("Z"), let sign = scanner.sign() {
                 guard let hours = scanner.number(digits: 2), scanner.skip(":"), let minutes = scanner.number(digits: 2),
                       hours < 24, minutes < 60 else { return nil }
                 seconds -= Double(sign * (hours * 3600 + minutes * 60))

@@ -300,7 +300,8 @@ public final class SwiftgateStore: Sendable {
                 INSERT INTO connection (gatewayName, url, startedAt, endedAt, outcome, phaseTimings, transport,
                                         bytesIn, bytesOut)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [record.gatewayName, record.url, StoredDate(record.startedAt), record.endedAt.map(StoredDate.init), record.outcome,
+                """, arguments: [record.gatewayName, record.url, StoredDate(record.startedAt),
+                                 record.endedAt.map(StoredDate.init), record.outcome,
                                  ConnectionRecord.json(record.phaseTimings), record.transport?.rawValue,
                                  record.bytesIn, record.bytesOut])
             return db.lastInsertedRowID

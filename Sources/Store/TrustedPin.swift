@@ -48,7 +48,8 @@ public struct TrustedPin: Sendable, Hashable {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "trust.reasons is not a JSON list of text")
         }
         self.init(hostPort: row["hostPort"], pin: row["pin"], subject: row["subject"], issuer: row["issuer"],
-                  notAfter: row["notAfter"], reasons: reasons, acceptedAt: (row["acceptedAt"] as StoredDate).date, warning: row["warning"])
+                  notAfter: row["notAfter"], reasons: reasons, acceptedAt: (row["acceptedAt"] as StoredDate).date,
+                  warning: row["warning"])
     }
 
     /// JSON text for the reasons column.

@@ -195,8 +195,7 @@ cleanup() {
 "$LAB_SH" install
 # Every binary mapped from the page cache as a reader finds it after a reboot: a file the linker (or cp) has just
 # written sits there in the pieces it was written in, and the kernel maps a different number of pages around each
-# first touch, so a fresh build's peak RSS read about 1 MB high (docs/PERFORMANCE.md). Cost: the first start reads
-# from disk.
+# first touch, so a fresh build's peak RSS read about 1 MB high (docs/PERFORMANCE.md).
 sync
 echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || log "warning: could not drop the page cache; peak RSS may read high"
 if ! command -v jq >/dev/null 2>&1; then
@@ -567,6 +566,23 @@ run_baseline() { # sets RESULT
 		 connect_ms: null, connect_phases_ms: null, tun: null, tun_mtu: null, tls_cipher: null,
 		 upload: $up, download: $down, peak_rss_mb: null, stop: null}')
 }
+
+# One unmeasured connect of each client first: after the page cache was dropped (above), the first start of each
+# reads its files from disk. Started and stopped as in a round, so the pages come in as a start maps them.
+warm_up() { # CLIENT
+	local c=$1 deadline
+	log "warm-up, $c: connect and stop (not measured)"
+	launch_client "$c" "$run_dir/$c-warmup"
+	deadline=$(($(now_ms) + CONNECT_TIMEOUT_MS))
+	while pid_running "$client_pid" && (($(now_ms) < deadline)); do
+		client_signalled_ready "$c" "$run_dir/$c-warmup" && tun_ready >/dev/null && break
+		sleep "$POLL"
+	done
+	stop_pid "$client_pid" "$client_signal" "$STOP_TIMEOUT_MS" || log "warm-up, $c: killed"
+	wait "$client_pid" 2>/dev/null || true
+	client_pid=""
+}
+for c in "${client_list[@]}"; do warm_up "$c"; done
 
 RESULT=""
 results=()
