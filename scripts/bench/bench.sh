@@ -52,7 +52,8 @@ usage: scripts/bench/bench.sh [options]          (as root; or: sudo make bench)
   -h, --help          this text
 
 Without --bin, the script builds `scripts/build/release.sh --product swiftgate` when .build/release/swiftgate is
-missing or older than Sources/, Package.swift or Package.resolved (env SWIFT names the swift binary).
+missing or older than Sources/, Package.swift, Package.resolved or scripts/build/ (env SWIFT names the swift
+binary).
 EOF
 }
 
@@ -193,11 +194,6 @@ cleanup() {
 # ----------------------------------------------------------------------------------------- prerequisites
 
 "$LAB_SH" install
-# Every binary mapped from the page cache as a reader finds it after a reboot: a file the linker (or cp) has just
-# written sits there in the pieces it was written in, and the kernel maps a different number of pages around each
-# first touch, so a fresh build's peak RSS read about 1 MB high (docs/PERFORMANCE.md).
-sync
-echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || log "warning: could not drop the page cache; peak RSS may read high"
 if ! command -v jq >/dev/null 2>&1; then
 	log "installing jq (results are written with it)"
 	apt-get update -qq
@@ -567,8 +563,14 @@ run_baseline() { # sets RESULT
 		 upload: $up, download: $down, peak_rss_mb: null, stop: null}')
 }
 
-# One unmeasured connect of each client first: after the page cache was dropped (above), the first start of each
-# reads its files from disk. Started and stopped as in a round, so the pages come in as a start maps them.
+# Every binary mapped from the page cache as a reader finds it after a reboot: a file the linker (or cp) has just
+# written sits there in the pieces it was written in, and the kernel maps a different number of pages around each
+# first touch, so a fresh build's peak RSS read about 1 MB high (docs/PERFORMANCE.md). Dropped here, after any
+# build above, so that a binary this script built is measured in the same state.
+sync
+echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || log "warning: could not drop the page cache; peak RSS may read high"
+# Then one unmeasured connect of each client: after the drop, the first start of each reads its files from disk.
+# Started and stopped as in a round, so the pages come in as a start maps them.
 warm_up() { # CLIENT
 	local c=$1 deadline
 	log "warm-up, $c: connect and stop (not measured)"
