@@ -52,6 +52,8 @@ final class DTLSLabTests: LabTestCase {
         XCTAssertEqual(up["protocol"] as? String, "DTLSv1.2")
         XCTAssertTrue((up["cipher"] as? String ?? "").hasPrefix("PSK-"), "\(up)")
         XCTAssertEqual(up["reason"] as? String, "psk")
+        // The phase's end is emitted just after the channel's `up`, and may not have been read yet.
+        try session.waitForOutput(#""phase":"dtls","state":"done""#, timeout: 5)
         let done = events(session).last { $0["event"] as? String == "phase" && $0["phase"] as? String == "dtls" }
         XCTAssertEqual(done?["state"] as? String, "done")
         let occtl = try CommandRunner.run(["/bin/bash", LabGateway.script, "occtl", lab.stateDirectory, "show", "user", "alice"],
