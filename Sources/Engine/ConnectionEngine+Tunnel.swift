@@ -85,6 +85,14 @@ extension ConnectionEngine {
         /// The tun MTU while DTLS is expected (the DTLS MTU), or the CSTP MTU without DTLS.
         var tunMTU: Int { mtu.initial }
         var baseMTU: Int
+        /// The first DTLS handshake, under way while the tun and scripts are set up (issue 12, item 4).
+        var dtlsAhead: DTLSHandshakeAhead?
+
+        /// This connection will not carry a tunnel: its TLS channel and DTLS attempt are closed.
+        func abandon() {
+            dtlsAhead?.cancel()
+            client.close()
+        }
     }
 
     private func tunnel(_ session: AuthenticatedSession, settings: TunnelSettings) async throws(EngineError) -> SessionEnd {
@@ -108,13 +116,18 @@ extension ConnectionEngine {
         let script = ScriptRunner(path: settings.script, timeoutSeconds: settings.scriptTimeoutSeconds)
         // The network as it was, for the teardown's own check and for a cleanup after a crash (issue 14, item 5).
         networkBefore = NetworkSnapshot.current()
-        try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
+        do {
+            try runScript(script, scriptEnvironment("pre-init", link, device: nil), fatal: false)
+        } catch {
+            link.abandon()
+            throw error
+        }
         let tun: TunDevice
         do {
             tun = try TunDevice(name: settings.interface)
             try tun.setMTU(link.tunMTU)
         } catch {
-            link.client.close()
+            link.abandon()
             if case .noPrivilege = error { throw .missingPrivilege(error.description) }
             throw .failed(.cstp, error.description)
         }
@@ -123,7 +136,7 @@ extension ConnectionEngine {
         } catch {
             _ = try? runScript(script, scriptEnvironment("disconnect", link, device: tun.name), fatal: false)
             tun.close()
-            link.client.close()
+            link.abandon()
             throw error
         }
         // What `swiftgate cleanup` needs if this process dies without its teardown (issue 13, item 13); written
@@ -274,13 +287,15 @@ extension ConnectionEngine {
         // X-DTLS-MTU, raised to X-CSTP-MTU if that is larger, as openconnect's cstp.c (issue 12, item 6).
         let mtu = TunnelMTUPolicy(cstpMTU: cstpMTU, dtlsOffered: dtls != nil, xDTLSMTU: configuration.dtls.mtu,
                                   worstCaseDTLSMTU: linkMTU - 82)
+        // The handshake needs nothing the tun or the scripts set up: it starts now (issue 12, item 4).
         return CSTPLink(client: client, configuration: configuration, remainder: exchange.remainder, dtls: dtls,
-                        cstpMTU: cstpMTU, mtu: mtu, baseMTU: baseMTU)
+                        cstpMTU: cstpMTU, mtu: mtu, baseMTU: baseMTU, dtlsAhead: dtls.map { DTLSHandshakeAhead(dialer: $0) })
     }
 
     private func runDataPlane(_ link: CSTPLink, tun: TunDevice, settings: TunnelSettings) async -> DataPlane.EndReason {
         let events = continuation
-        let reporter = DTLSPhaseReporter(emit: { events.yield($0) })
+        let ahead = link.dtlsAhead?.handOver()
+        let reporter = DTLSPhaseReporter(firstAttemptStarted: ahead?.started, emit: { events.yield($0) })
         let configuration = link.configuration
         // `ssl` rekeys are done as a new tunnel, as openconnect's OpenSSL build does (protocol.md §5.2).
         // `X-CSTP-Rekey-Time: 0` is no rekey and a tiny one is raised to a floor (issue 13, item 12).
@@ -288,7 +303,7 @@ extension ConnectionEngine {
         let plane = DataPlane(
             tls: link.client, tun: tun, initialBytes: link.remainder, dpd: configuration.dpd,
             keepalive: configuration.keepalive, statsInterval: settings.statsIntervalSeconds,
-            dtls: link.dtls, mtu: link.mtu, tunMTU: knownTunMTU ?? link.tunMTU, rekeyAfter: rekey,
+            dtls: link.dtls, handshakeAhead: ahead, mtu: link.mtu, tunMTU: knownTunMTU ?? link.tunMTU, rekeyAfter: rekey,
             onStats: { tls, dtls in
                 events.yield(.stats(TrafficStats(channel: .tls, bytesIn: tls.bytesIn, bytesOut: tls.bytesOut,
                                                  packetsIn: tls.packetsIn, packetsOut: tls.packetsOut)))
@@ -331,25 +346,31 @@ extension ConnectionEngine {
             emit(.channel(ChannelInfo(channel: .tls, state: .reconnecting, attempt: attempt, reason: end.description)))
             _ = try? runScript(script, scriptEnvironment("attempt-reconnect", previous, device: tun.name), fatal: false)
             let lastError: EngineError
-            do {
+            do throws(EngineError) {
                 let link = try await openCSTP(current, settings: settings, previousAddresses: oldAddresses)
                 var changed: [String] = []
-                if link.configuration.ipv4Address != previous.configuration.ipv4Address
-                    || link.configuration.ipv4Netmask != previous.configuration.ipv4Netmask {
-                    // openconnect gives up here; Swiftgate reconfigures the tun it keeps (issue: reconnect).
-                    changed.append("address \(previous.configuration.ipv4Address ?? "-") → \(link.configuration.ipv4Address ?? "-")")
-                    _ = try? runScript(script, scriptEnvironment("disconnect", previous, device: tun.name), fatal: false)
-                    try? tun.setMTU(link.tunMTU)
-                    knownTunMTU = link.tunMTU
-                    try runScript(script, scriptEnvironment("connect", link, device: tun.name), fatal: true)
-                    emitTunnel(link, tun: tun)
-                } else {
-                    if link.cstpMTU != previous.cstpMTU {
-                        changed.append("mtu \(previous.cstpMTU) → \(link.cstpMTU)")
+                do {
+                    if link.configuration.ipv4Address != previous.configuration.ipv4Address
+                        || link.configuration.ipv4Netmask != previous.configuration.ipv4Netmask {
+                        // openconnect gives up here; Swiftgate reconfigures the tun it keeps (issue: reconnect).
+                        changed.append("address \(previous.configuration.ipv4Address ?? "-") → \(link.configuration.ipv4Address ?? "-")")
+                        _ = try? runScript(script, scriptEnvironment("disconnect", previous, device: tun.name), fatal: false)
                         try? tun.setMTU(link.tunMTU)
                         knownTunMTU = link.tunMTU
+                        try runScript(script, scriptEnvironment("connect", link, device: tun.name), fatal: true)
+                        emitTunnel(link, tun: tun)
+                    } else {
+                        if link.cstpMTU != previous.cstpMTU {
+                            changed.append("mtu \(previous.cstpMTU) → \(link.cstpMTU)")
+                            try? tun.setMTU(link.tunMTU)
+                            knownTunMTU = link.tunMTU
+                        }
+                        _ = try? runScript(script, scriptEnvironment("reconnect", link, device: tun.name), fatal: false)
                     }
-                    _ = try? runScript(script, scriptEnvironment("reconnect", link, device: tun.name), fatal: false)
+                } catch {
+                    // A refused connect script: this connection carries no tunnel.
+                    link.abandon()
+                    throw error
                 }
                 emit(.channel(ChannelInfo(channel: .tls, state: .up, protocolVersion: link.client.protocolVersion,
                                           cipher: link.client.cipher)))

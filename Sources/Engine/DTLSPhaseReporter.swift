@@ -6,12 +6,18 @@ final class DTLSPhaseReporter: Sendable {
     private struct State {
         var started: ContinuousClock.Instant?
         var finished = false
+        var attempts = 0
     }
 
     private let state = Mutex(State())
     private let emit: @Sendable (EngineEvent) -> Void
+    /// When a first attempt begun before the data plane (`DTLSHandshakeAhead`) really started.
+    private let firstAttemptStarted: ContinuousClock.Instant?
 
-    init(emit: @escaping @Sendable (EngineEvent) -> Void) { self.emit = emit }
+    init(firstAttemptStarted: ContinuousClock.Instant? = nil, emit: @escaping @Sendable (EngineEvent) -> Void) {
+        self.firstAttemptStarted = firstAttemptStarted
+        self.emit = emit
+    }
 
     func channelChanged(_ info: ChannelInfo) {
         emit(.channel(info))
@@ -20,7 +26,9 @@ final class DTLSPhaseReporter: Sendable {
         let event: EngineEvent? = state.withLock { state in
             switch info.state {
             case .connecting where state.started == nil:
-                state.started = now
+                state.attempts += 1
+                // The phase lasts from the handshake's first packet, which went out before `connected`.
+                state.started = state.attempts == 1 ? (firstAttemptStarted ?? now) : now
                 return .phase(.dtls, .started, milliseconds: nil, detail: [("mode", .string(info.reason ?? ""))])
             case .up:
                 let ms = state.started.map { Self.milliseconds(now - $0) }

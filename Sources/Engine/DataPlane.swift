@@ -81,6 +81,8 @@ final class DataPlane: @unchecked Sendable {
     private let configuration: TunnelSessionConfiguration
     private let statsInterval: Double
     private let dialer: (any DatagramDialer)?
+    /// The first DTLS attempt, begun before the loop (`DTLSHandshakeAhead`); taken by the first `startDTLS`.
+    private var ahead: DTLSHandshakeAhead.Handover?
     private let watchNetwork: Bool
     private var tunMTU: Int
     /// The tun's MTU when the loop ended (read after `run` returns).
@@ -93,20 +95,22 @@ final class DataPlane: @unchecked Sendable {
     private let wakeWrite: Int32
 
     convenience init(tls: TLSClient, tun: TunDevice, initialBytes: [UInt8], dpd: Int?, keepalive: Int?, statsInterval: Double = 5,
-                     dtls: DTLSSetup?, mtu: TunnelMTUPolicy, tunMTU: Int, rekeyAfter: Double?,
-                     onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
+                     dtls: DTLSSetup?, handshakeAhead: DTLSHandshakeAhead.Handover? = nil, mtu: TunnelMTUPolicy, tunMTU: Int,
+                     rekeyAfter: Double?, onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
                      onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
         let configuration = TunnelSessionConfiguration(
             dpd: dpd, keepalive: keepalive, dtlsDPD: dtls?.dpd, dtlsKeepalive: dtls?.keepalive, mtu: mtu,
             dtls: dtls != nil, dtlsAttemptSeconds: dtls?.attemptSeconds ?? 3, rekeyAfter: rekeyAfter, tunMTU: tunMTU)
         self.init(stream: tls, tun: tun, initialBytes: initialBytes, configuration: configuration,
-                  statsInterval: statsInterval, dialer: dtls, watchNetwork: true, onStats: onStats,
+                  statsInterval: statsInterval, dialer: dtls, handshakeAhead: handshakeAhead, watchNetwork: true, onStats: onStats,
                   onChannel: onChannel, onReconfigured: onReconfigured, onLog: onLog)
     }
 
     /// `watchNetwork`: end the loop when rtnetlink says the outer connection's address or route went away.
+    /// `handshakeAhead`: a DTLS handshake begun on `dialer` before the loop, continued instead of a new one.
     init(stream: any StreamLink, tun: any PacketDevice, initialBytes: [UInt8], configuration: TunnelSessionConfiguration,
-         statsInterval: Double, dialer: (any DatagramDialer)?, watchNetwork: Bool,
+         statsInterval: Double, dialer: (any DatagramDialer)?, handshakeAhead: DTLSHandshakeAhead.Handover? = nil,
+         watchNetwork: Bool,
          onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
          onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
         self.stream = stream
@@ -115,6 +119,7 @@ final class DataPlane: @unchecked Sendable {
         self.configuration = configuration
         self.statsInterval = statsInterval
         self.dialer = dialer
+        ahead = dialer == nil ? nil : handshakeAhead
         self.watchNetwork = watchNetwork
         self.tunMTU = configuration.tunMTU ?? configuration.mtu.initial
         self.onStats = onStats
@@ -151,7 +156,7 @@ final class DataPlane: @unchecked Sendable {
         }
     }
 
-    private static func now() -> Double {
+    static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -174,7 +179,7 @@ final class DataPlane: @unchecked Sendable {
         defer { datagram.deallocate() }
         var queue: [[UInt8]] = []
         var nextStats = Self.now() + statsInterval
-        let link = dialer.map { DTLSLink(dialer: $0) }
+        let link = ahead?.link ?? dialer.map { DTLSLink(dialer: $0) }
         defer { link?.close() }
         let network = watchNetwork ? NetworkChangeMonitor(watchingLocalAddressOf: stream.descriptor, tun: tun.name) : nil
         // Filled in place every turn: no array is built per turn (issue 12, item 3).
@@ -184,6 +189,9 @@ final class DataPlane: @unchecked Sendable {
         var tlsBuffered = true
 
         session.receivedTLS(initialBytes, now: Self.now())
+        // The first DTLS attempt starts (or, begun ahead, is taken over) before the first poll: a handshake
+        // that ends in that poll must find the session expecting it.
+        session.tick(now: Self.now())
         if let end = perform(&session, &queue, link) { report(session); return end }
 
         while true {
@@ -353,7 +361,17 @@ final class DataPlane: @unchecked Sendable {
                     if case .down = change { link?.close() }
                     onChannel(Self.channelInfo(change, link))
                 case .startDTLS:
-                    if let reason = link?.start(now: Self.now()) { session.dtlsFailed(reason, now: Self.now()) }
+                    if let ahead {
+                        // The attempt begun ahead is this one: it goes on, or its ending is told now.
+                        self.ahead = nil
+                        switch ahead.outcome {
+                        case .up(let dataMTU)?: session.dtlsUp(dataMTU: dataMTU, now: Self.now())
+                        case .failed(let reason)?: session.dtlsFailed(reason, now: Self.now())
+                        case nil: break
+                        }
+                    } else if let reason = link?.start(now: Self.now()) {
+                        session.dtlsFailed(reason, now: Self.now())
+                    }
                 case .stopDTLS:
                     link?.close()
                 case .log(let line):

@@ -11,14 +11,23 @@ final class FakeDatagramDialer: DatagramDialer, @unchecked Sendable {
     let keepalive: Int? = nil
     let attemptSeconds = 3.0
     let link: FakeDatagramLink
+    private let lock = NSLock()
+    private var dialed = 0
 
-    init(tunnelMTU: Int) {
-        link = FakeDatagramLink(tunnelMTU: tunnelMTU)
+    /// `handshakeWaitsForPeer`: the handshake is done only once the peer sends a datagram, as a gateway's
+    /// answer ends a real one; else it is done at once.
+    init(tunnelMTU: Int, handshakeWaitsForPeer: Bool = false) {
+        link = FakeDatagramLink(tunnelMTU: tunnelMTU, handshakeWaitsForPeer: handshakeWaitsForPeer)
     }
 
     var peer: Int32 { link.peer }
+    /// How many attempts were opened.
+    var dials: Int { lock.withLock { dialed } }
 
-    func dial() throws -> any DatagramLink { link }
+    func dial() throws -> any DatagramLink {
+        lock.withLock { dialed += 1 }
+        return link
+    }
 }
 
 final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
@@ -29,6 +38,8 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
     let tunnelMTU: Int
     private let lock = NSLock()
     private var refusing = false
+    private var waitsForPeer: Bool
+    private var closes = 0
 
     /// Every write fails as a local firewall's EPERM does.
     var refuseWrites: Bool {
@@ -36,7 +47,11 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
         set { lock.withLock { refusing = newValue } }
     }
 
-    init(tunnelMTU: Int) {
+    /// How many times the data plane closed the channel.
+    var closeCount: Int { lock.withLock { closes } }
+
+    init(tunnelMTU: Int, handshakeWaitsForPeer: Bool = false) {
+        waitsForPeer = handshakeWaitsForPeer
         var pair: [Int32] = [0, 0]
         precondition(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &pair) == 0)
         descriptor = pair[0]
@@ -50,7 +65,13 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
         Glibc.close(peer)
     }
 
-    func handshake() -> DTLSClient.HandshakeStatus { .done }
+    func handshake() -> DTLSClient.HandshakeStatus {
+        guard lock.withLock({ waitsForPeer }) else { return .done }
+        var byte: UInt8 = 0
+        guard recv(descriptor, &byte, 1, 0) >= 0 else { return .inProgress(timeoutMilliseconds: 1000) }
+        lock.withLock { waitsForPeer = false }
+        return .done
+    }
     func handleTimeout() {}
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
@@ -66,5 +87,5 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
     }
 
     /// The descriptors belong to the test; closing the channel only stops the data plane using it.
-    func close() {}
+    func close() { lock.withLock { closes += 1 } }
 }

@@ -100,6 +100,35 @@ final class DTLSLabTests: LabTestCase {
         XCTAssertGreaterThanOrEqual(stats["dtls"]?["packets_out"] as? Int ?? 0, 3)
     }
 
+    /// The handshake runs while the connect script does (issue 12, item 4): with a script that takes 400 ms, the
+    /// `dtls` phase, timed from its first packet, spans the script, and DTLS is up right after `connected`
+    /// without a second attempt. Were the handshake begun after the script, the phase would last milliseconds.
+    func testTheDTLSHandshakeRunsAlongsideTheConnectScript() throws {
+        let lab = try start()
+        let directory = NSTemporaryDirectory() + "sg-slow-script-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let script = directory + "/slow-vpnc-script"
+        try """
+        #!/bin/sh
+        [ "$reason" = connect ] && sleep 0.4
+        exec /usr/share/vpnc-scripts/vpnc-script "$@"
+
+        """.write(toFile: script, atomically: true, encoding: .utf8)
+        XCTAssertEqual(chmod(script, 0o755), 0)
+        let session = try connect(lab, extra: ["--script", script])
+        _ = try waitForDTLSUp(session)
+        try session.waitForOutput(#""phase":"dtls","state":"done""#, timeout: 5)
+        let all = events(session)
+        let done = try XCTUnwrap(all.last { $0["event"] as? String == "phase" && $0["phase"] as? String == "dtls" })
+        XCTAssertEqual(done["state"] as? String, "done")
+        XCTAssertGreaterThanOrEqual(done["ms"] as? Int ?? 0, 400, "the handshake began before the script: \(done)")
+        let states = dtlsChannelEvents(session).compactMap { $0["state"] as? String }
+        XCTAssertEqual(states, ["connecting", "up"], "one attempt, taken over by the data plane: \(states)")
+        try ping(lab)
+        _ = try stop(session)
+    }
+
     func testNoDTLSOffersNone() throws {
         let lab = try start()
         let session = try connect(lab, extra: ["--no-dtls"])
