@@ -33,14 +33,7 @@ final class DTLSHandshakeAhead: @unchecked Sendable {
     init(dialer: any DatagramDialer) {
         link = DTLSLink(dialer: dialer)
         limitSeconds = dialer.attemptSeconds
-        var fds: [Int32] = [-1, -1]
-        _ = pipe(&fds)
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
+        (wakeRead, wakeWrite) = WakePipe.open()
         let thread = Thread { [self] in run() }
         thread.name = "swiftgate-dtls-ahead"
         thread.start()

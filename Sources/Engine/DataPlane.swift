@@ -126,14 +126,7 @@ final class DataPlane: @unchecked Sendable {
         self.onChannel = onChannel
         self.onReconfigured = onReconfigured
         self.onLog = onLog
-        var fds: [Int32] = [0, 0]
-        _ = pipe(&fds)
-        for fd in fds {
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-        }
-        wakeRead = fds[0]
-        wakeWrite = fds[1]
+        (wakeRead, wakeWrite) = WakePipe.open()
     }
 
     deinit {
