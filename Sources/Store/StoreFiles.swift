@@ -25,14 +25,22 @@ enum StoreFiles {
     /// (created 0700 when missing), the database (created empty, 0600: SQLite would create it 0644 and treats an
     /// empty file as a new database) and, after `beforeCompanions`, its -wal and -shm, all opened without
     /// following a link, each thing created handed over on its descriptor. Returns whether the database was
-    /// created, and the open directory (the caller closes it).
+    /// created, the open directory, and the set-up lock taken before anything was read (`lockForSetUp`; the
+    /// caller closes both, the lock once the schema is current).
     static func prepare(_ path: String, handover: SudoHandover?,
                         beforeCompanions: (_ createdFile: Bool) throws(StoreError) -> Void) throws(StoreError)
-        -> (createdFile: Bool, directory: Int32) {
+        -> (createdFile: Bool, directory: Int32, setUpLock: Int32) {
         let parent = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let directory = try SafeFiles.openDirectory(parent.isEmpty ? "." : parent, creating: true, handover: handover,
                                                     reportAs: path)
+        let setUpLock: Int32
+        do {
+            setUpLock = try lockForSetUp(path, in: directory, seconds: setUpLockSeconds)
+        } catch {
+            close(directory)
+            throw error
+        }
         do {
             let database = try SafeFiles.openFile(in: directory, name: name, path: path, flags: O_RDONLY,
                                                   handover: handover, reportAs: path)
@@ -48,11 +56,39 @@ enum StoreFiles {
                                                   flags: O_RDONLY, handover: handover, reportAs: path)
                 close(file.descriptor)
             }
-            return (database.created, directory)
+            return (database.created, directory, setUpLock)
         } catch {
+            close(setUpLock)
             close(directory)
             throw error
         }
+    }
+
+    /// How long opening waits for another process's set-up: as long as a write waits for another's write.
+    static let setUpLockSeconds: Double = 5
+
+    /// Holds the directory's exclusive lock while a process opens the database and migrates it; closing the
+    /// returned descriptor lets the next one in. Two front ends started at once on a new file (the interface and
+    /// `status`) otherwise both find migrations to apply: GRDB reads which ran before its transaction, so the second
+    /// one fails ("duplicate column name", or busy while the first sets WAL). `flock` on the directory, not the
+    /// file: SQLite's own fcntl locks on the file would be dropped when any other descriptor of it is closed.
+    /// Bounded like a write: after `seconds`, `StoreError.busy`.
+    static func lockForSetUp(_ path: String, in directory: Int32, seconds: Double) throws(StoreError) -> Int32 {
+        let descriptor = openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .cannotOpen(path: path, reason: "cannot open its directory to lock it: \(errorText())")
+        }
+        let deadline = Date().addingTimeInterval(seconds)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let failure = errno
+            guard failure == EWOULDBLOCK || failure == EINTR, Date() < deadline else {
+                close(descriptor)
+                if failure == EWOULDBLOCK { throw .busy(path: path) }
+                throw .cannotOpen(path: path, reason: "cannot lock its directory: \(String(cString: strerror(failure)))")
+            }
+            usleep(5_000)
+        }
+        return descriptor
     }
 
     /// Sets 0600 on the database and whichever companions exist, on descriptors opened without following links.

@@ -165,6 +165,9 @@ enum StoreSchema {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.label = "swiftgate.inspect"
+        // Another process may be closing the file (its last connection checkpoints and removes the log under an
+        // exclusive lock): wait as a write would, instead of calling the file busy at once.
+        configuration.busyMode = .timeout(SwiftgateStore.busyTimeout)
         let verdict: StoreError?
         do {
             // GRDB reads sqlite_master while opening, so a file that is not SQLite fails here with SQLITE_NOTADB.

@@ -27,10 +27,12 @@ public final class SwiftgateStore: Sendable {
         self.path = path
         self.now = now
 
-        let (_, directory) = try StoreFiles.prepare(path, handover: handover) { createdFile throws(StoreError) in
+        // Under the set-up lock until the schema is current (StoreFiles.lockForSetUp).
+        let (_, directory, setUpLock) = try StoreFiles.prepare(path, handover: handover) { createdFile throws(StoreError) in
             if !createdFile { try StoreSchema.inspect(path: path) }
         }
         defer { close(directory) }
+        defer { close(setUpLock) }
 
         var configuration = Configuration()
         configuration.label = "swiftgate"

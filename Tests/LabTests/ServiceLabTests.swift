@@ -431,11 +431,13 @@ final class ServiceLabTests: LabTestCase {
         let frontEnd = try launch(["sh", "-c", "exec \"$@\" 0<>\(fifo)", "sh"] + command)
         let deadline = Date().addingTimeInterval(20)
         var waiting: String?
+        var seen: [[String: Any]] = []
         while Date() < deadline, waiting == nil {
-            waiting = try connections(Self.user).first?["waitingFor"] as? String
+            seen = try connections(Self.user)
+            waiting = seen.first?["waitingFor"] as? String
             if waiting == nil { usleep(100_000) }
         }
-        XCTAssertEqual(waiting, "the login form")
+        XCTAssertEqual(waiting, "the login form", "status: \(seen); front end: \(frontEnd.stdoutSoFar) \(frontEnd.stderrSoFar)")
         frontEnd.signal(SIGKILL)
         _ = try? frontEnd.wait(timeout: 10)
         let gone = Date().addingTimeInterval(20)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 @testable import Store
 import XCTest
 
@@ -259,6 +260,24 @@ final class StoreMigrationTests: StoreTestCase {
         XCTAssertEqual(mode(path), modeBefore, file: file, line: line)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).sorted(), listingBefore,
                        "no -wal/-shm or other file left behind", file: file, line: line)
+    }
+
+    /// Two front ends started at once on a new database (the interface and `status`, as the service test does)
+    /// each migrate it: one at a time, so neither runs a migration the other has applied ("duplicate column").
+    func testStoresOpenedAtOnceOnANewFileAllMigrateIt() throws {
+        for round in 0..<5 {
+            let path = directory + "/race-\(round).sqlite"
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 6) { _ in
+                do {
+                    _ = try SwiftgateStore(path: path, handover: nil)
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+            XCTAssertEqual(failures.withLock { $0 }, [], "round \(round)")
+            XCTAssertEqual(try makeStore(path: path).gateways().count, 0)
+        }
     }
 }
 
