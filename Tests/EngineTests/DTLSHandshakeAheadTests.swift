@@ -40,14 +40,27 @@ final class DTLSHandshakeAheadTests: XCTestCase {
         func dial() throws -> any DatagramLink { throw POSIXError(.ENETUNREACH) }
     }
 
-    private func plane(_ stream: FakeStreamLink, _ tun: FakePacketDevice, dialer: any DatagramDialer,
-                       ahead: DTLSHandshakeAhead.Handover, channels: Channels) -> DataPlane {
+    /// A data plane running over fakes with `ahead` handed to it; `channels` fulfils its expectation on `state`.
+    private struct Running {
+        let stream: FakeStreamLink
+        let tun: FakePacketDevice
+        let channels: Channels
+        let plane: DataPlane
+        let end: Task<DataPlane.EndReason, Never>
+    }
+
+    private func run(_ dialer: any DatagramDialer, _ ahead: DTLSHandshakeAhead.Handover,
+                     until state: ChannelInfo.State) -> Running {
+        let stream = FakeStreamLink()
+        let tun = FakePacketDevice()
+        let channels = Channels(expectation(description: "DTLS \(state)"), on: state)
         let configuration = TunnelSessionConfiguration(
             dpd: nil, keepalive: nil,
             mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434, worstCaseDTLSMTU: 1290), dtls: true)
-        return DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
-                         dialer: dialer, handshakeAhead: ahead, watchNetwork: false, onStats: { _, _ in },
-                         onChannel: { channels.record($0) }, onReconfigured: { _, _ in }, onLog: { _ in })
+        let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
+                              dialer: dialer, handshakeAhead: ahead, watchNetwork: false, onStats: { _, _ in },
+                              onChannel: { channels.record($0) }, onReconfigured: { _, _ in }, onLog: { _ in })
+        return Running(stream: stream, tun: tun, channels: channels, plane: plane, end: Task { await plane.run() })
     }
 
     func testAHandshakeFinishedAheadCarriesDataWithoutASecondAttempt() async throws {
@@ -55,19 +68,15 @@ final class DTLSHandshakeAheadTests: XCTestCase {
         let handover = DTLSHandshakeAhead(dialer: dialer).handOver()
         XCTAssertEqual(handover.outcome, .up(dataMTU: 1434))
 
-        let stream = FakeStreamLink()
-        let tun = FakePacketDevice()
-        let channels = Channels(expectation(description: "DTLS up"), on: .up)
-        let plane = plane(stream, tun, dialer: dialer, ahead: handover, channels: channels)
-        let end = Task { await plane.run() }
-        await fulfillment(of: [channels.expected], timeout: 10)
-        XCTAssertEqual(channels.all.map(\.state), [.connecting, .up])
+        let running = run(dialer, handover, until: .up)
+        await fulfillment(of: [running.channels.expected], timeout: 10)
+        XCTAssertEqual(running.channels.all.map(\.state), [.connecting, .up])
 
-        transmit([9, 9], to: tun.peer)
+        transmit([9, 9], to: running.tun.peer)
         XCTAssertEqual(receive(from: dialer.peer), [CSTPPacketType.data.rawValue, 9, 9], "data goes over the link made ahead")
         XCTAssertEqual(dialer.dials, 1, "the data plane opened no attempt of its own")
-        plane.stop(.hangup)
-        let reason = await end.value
+        running.plane.stop(.hangup)
+        let reason = await running.end.value
         XCTAssertEqual(reason, .hangup)
     }
 
@@ -76,19 +85,15 @@ final class DTLSHandshakeAheadTests: XCTestCase {
         let handover = DTLSHandshakeAhead(dialer: dialer).handOver()
         XCTAssertNil(handover.outcome, "the gateway has not answered yet")
 
-        let stream = FakeStreamLink()
-        let tun = FakePacketDevice()
-        let channels = Channels(expectation(description: "DTLS up"), on: .up)
-        let plane = plane(stream, tun, dialer: dialer, ahead: handover, channels: channels)
-        let end = Task { await plane.run() }
+        let running = run(dialer, handover, until: .up)
         // The gateway's answer arrives after the handover: the data plane reads it and the handshake ends.
         transmit([0x16], to: dialer.peer)
-        await fulfillment(of: [channels.expected], timeout: 10)
-        transmit([7], to: tun.peer)
+        await fulfillment(of: [running.channels.expected], timeout: 10)
+        transmit([7], to: running.tun.peer)
         XCTAssertEqual(receive(from: dialer.peer), [CSTPPacketType.data.rawValue, 7])
         XCTAssertEqual(dialer.dials, 1)
-        plane.stop(.hangup)
-        _ = await end.value
+        running.plane.stop(.hangup)
+        _ = await running.end.value
     }
 
     func testAnAttemptThatFailedAheadIsReportedAndRetriedAsAnyOther() async throws {
@@ -97,18 +102,14 @@ final class DTLSHandshakeAheadTests: XCTestCase {
         guard case .failed(let reason)? = handover.outcome else { return XCTFail("expected a failure, got \(String(describing: handover.outcome))") }
         XCTAssertTrue(reason.contains("ENETUNREACH") || reason.lowercased().contains("unreachable"), reason)
 
-        let stream = FakeStreamLink()
-        let tun = FakePacketDevice()
-        let channels = Channels(expectation(description: "DTLS backs off"), on: .backoff)
-        let plane = plane(stream, tun, dialer: dialer, ahead: handover, channels: channels)
-        let end = Task { await plane.run() }
-        await fulfillment(of: [channels.expected], timeout: 10)
-        XCTAssertEqual(channels.all.last?.reason, reason, "the failure ahead is the first attempt's")
+        let running = run(dialer, handover, until: .backoff)
+        await fulfillment(of: [running.channels.expected], timeout: 10)
+        XCTAssertEqual(running.channels.all.last?.reason, reason, "the failure ahead is the first attempt's")
         // Meanwhile data goes over TLS.
-        transmit([5], to: tun.peer)
-        XCTAssertEqual(receive(from: stream.peer), CSTPFraming.frame(.data, payload: [5]))
-        plane.stop(.hangup)
-        _ = await end.value
+        transmit([5], to: running.tun.peer)
+        XCTAssertEqual(receive(from: running.stream.peer), CSTPFraming.frame(.data, payload: [5]))
+        running.plane.stop(.hangup)
+        _ = await running.end.value
     }
 
     func testACancelledHandshakeClosesItsLink() {
