@@ -25,6 +25,9 @@ static inline int COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int versi
 static inline int COpenSSL_SSL_CTX_get_min_proto_version(SSL_CTX *ctx) {
     return (int)SSL_CTX_get_min_proto_version(ctx);
 }
+static inline int COpenSSL_SSL_CTX_set1_groups_list(SSL_CTX *ctx, const char *list) {
+    return (int)SSL_CTX_set1_groups_list(ctx, list);
+}
 static inline int COpenSSL_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
     return (int)SSL_CTX_set_max_proto_version(ctx, version);
 }

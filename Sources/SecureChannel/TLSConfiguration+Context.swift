@@ -1,7 +1,7 @@
 import COpenSSL
 
 extension TLSConfiguration {
-    /// Sets the protocol range, options, security level and ciphers of a client context.
+    /// Sets the protocol range, options, key-exchange groups, security level and ciphers of a client context.
     func apply(to context: OpaquePointer) throws(SecureChannelError) {
         guard COpenSSL_SSL_CTX_set_min_proto_version(context, minimumVersion.rawValue) == 1 else {
             throw .tls(OpenSSLErrorQueue.drainedDescription(default: "cannot set the lowest TLS version"))
@@ -10,6 +10,9 @@ extension TLSConfiguration {
             | COpenSSL_SSL_OP_IGNORE_UNEXPECTED_EOF()
         if allowsLegacyServerConnect { options |= COpenSSL_SSL_OP_LEGACY_SERVER_CONNECT() }
         _ = SSL_CTX_set_options(context, options)
+        guard COpenSSL_SSL_CTX_set1_groups_list(context, Self.groupsList) == 1 else {
+            throw .tls(OpenSSLErrorQueue.drainedDescription(default: "OpenSSL takes none of the groups '\(Self.groupsList)'"))
+        }
         if let cipherList, SSL_CTX_set_cipher_list(context, cipherList) != 1 {
             throw .tls(OpenSSLErrorQueue.drainedDescription(default: "OpenSSL takes none of the ciphers '\(cipherList)'"))
         }

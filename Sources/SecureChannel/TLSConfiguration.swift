@@ -36,6 +36,12 @@ public struct TLSConfiguration: Sendable {
     /// The cipher list: nil keeps OpenSSL's default; insecure adds 3DES back (openconnect adds +3DES:+RC4; RC4
     /// is gone from OpenSSL 3's default provider).
     public var cipherList: String? { allowInsecureCrypto ? "DEFAULT:3DES:@SECLEVEL=0" : nil }
+    /// The key-exchange groups, P-256 first. OpenSSL 3.0 puts a TLS 1.3 key share in its ClientHello for the first
+    /// group only, X25519 by default; a gateway that wants P-256 answers with a HelloRetryRequest, one more round
+    /// trip before the first byte of the login. P-256 is what the AnyConnect world picks: ocserv's GnuTLS with
+    /// `NORMAL:%SERVER_PRECEDENCE` (the lab's and Debian's tls-priorities) lists SECP256R1 first, and the ASA's
+    /// `ssl ecdh-group` defaults to group 19 (P-256). The rest is OpenSSL 3.0's default list, in its order.
+    public static let groupsList = "P-256:X25519:X448:P-521:P-384:ffdhe2048:ffdhe3072:ffdhe4096:ffdhe6144:ffdhe8192"
     /// Connect to servers that do not support secure renegotiation (OpenSSL 3 refuses them by default).
     public var allowsLegacyServerConnect: Bool { allowInsecureCrypto }
 

@@ -11,6 +11,8 @@ final class TestTLSServer: @unchecked Sendable {
         /// The client's certificate and the chain it sent after it, subjects in order.
         var clientSubjects: [String]
         var clientVerified: Bool
+        /// ClientHellos received: 2 when the server had to ask for another key share (a HelloRetryRequest).
+        var clientHellos: Int
     }
 
     let port: Int
@@ -20,9 +22,12 @@ final class TestTLSServer: @unchecked Sendable {
     private let lock = NSLock()
     private var seen: Seen?
 
-    init(certificate: String, key: String, clientCA: String? = nil, maxVersion: Int32? = nil) throws {
+    /// `groups`: the only key-exchange groups the server takes (an ASA's `ssl ecdh-group`).
+    init(certificate: String, key: String, clientCA: String? = nil, maxVersion: Int32? = nil,
+         groups: String? = nil) throws {
         guard let context = SSL_CTX_new(TLS_server_method()) else { throw PKIFailure("SSL_CTX_new") }
         self.context = context
+        if let groups, COpenSSL_SSL_CTX_set1_groups_list(context, groups) != 1 { throw PKIFailure("groups \(groups)") }
         guard SSL_CTX_use_certificate_chain_file(context, certificate) == 1,
               SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else { throw PKIFailure("server identity") }
         if let maxVersion {
@@ -75,8 +80,19 @@ final class TestTLSServer: @unchecked Sendable {
             close(fd)
         }
         SSL_set_fd(ssl, fd)
-        var record = Seen(handshake: SSL_accept(ssl) == 1, protocolVersion: String(cString: SSL_get_version(ssl)),
-                          clientSubjects: [], clientVerified: false)
+        var clientHellos = 0
+        SSL_set_msg_callback(ssl) { written, _, contentType, buffer, length, _, argument in
+            // Handshake messages as received; the first byte is the message type (1: ClientHello).
+            guard written == 0, contentType == SSL3_RT_HANDSHAKE, length > 0, let buffer, let argument,
+                  buffer.load(as: UInt8.self) == SSL3_MT_CLIENT_HELLO else { return }
+            argument.assumingMemoryBound(to: Int.self).pointee += 1
+        }
+        let handshake = withUnsafeMutablePointer(to: &clientHellos) { counter in
+            _ = SSL_ctrl(ssl, SSL_CTRL_SET_MSG_CALLBACK_ARG, 0, counter)
+            return SSL_accept(ssl) == 1
+        }
+        var record = Seen(handshake: handshake, protocolVersion: String(cString: SSL_get_version(ssl)),
+                          clientSubjects: [], clientVerified: false, clientHellos: clientHellos)
         if record.handshake {
             if let peer = SSL_get1_peer_certificate(ssl) {
                 record.clientSubjects.append(Self.subject(peer))
