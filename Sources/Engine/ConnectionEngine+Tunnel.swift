@@ -278,15 +278,14 @@ extension ConnectionEngine {
                           + (settings.ipv6 ? "" : " (--disable-ipv6)") + ": IPv6 traffic bypasses the VPN",
                           detail: []))
         }
-        // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5): X-DTLS-MTU, or the
-        // worst case of protocol.md §3.3; data over TLS uses the gateway's X-CSTP-MTU.
+        // The tun starts with the DTLS MTU while DTLS is expected (DESIGN.md §1, phase 5; TunnelMTUPolicy); data
+        // over TLS uses the gateway's X-CSTP-MTU.
         let cstpMTU = configuration.mtu ?? mtus.mtu
         let baseMTU = configuration.baseMTU ?? mtus.base
         let linkMTU = baseMTU - (client.isIPv6 ? 40 : 20) - 8
         let dtls = settings.offerDTLS ? dtlsSetup(configuration, client: client, masterSecret: masterSecret, linkMTU: linkMTU, offered: settings.dtlsMode) : nil
-        // X-DTLS-MTU, raised to X-CSTP-MTU if that is larger, as openconnect's cstp.c (issue 12, item 6).
-        let mtu = TunnelMTUPolicy(cstpMTU: cstpMTU, dtlsOffered: dtls != nil, xDTLSMTU: configuration.dtls.mtu,
-                                  worstCaseDTLSMTU: linkMTU - 82)
+        // X-DTLS-MTU (or X-CSTP-MTU without it), raised to X-CSTP-MTU if that is larger, as openconnect's cstp.c.
+        let mtu = TunnelMTUPolicy(cstpMTU: cstpMTU, dtlsOffered: dtls != nil, xDTLSMTU: configuration.dtls.mtu)
         // The handshake needs nothing the tun or the scripts set up: it starts now (issue 12, item 4).
         return CSTPLink(client: client, configuration: configuration, remainder: exchange.remainder, dtls: dtls,
                         cstpMTU: cstpMTU, mtu: mtu, baseMTU: baseMTU, dtlsAhead: dtls.map { DTLSHandshakeAhead(dialer: $0) })

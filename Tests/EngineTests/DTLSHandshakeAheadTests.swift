@@ -56,7 +56,7 @@ final class DTLSHandshakeAheadTests: XCTestCase {
         let channels = Channels(expectation(description: "DTLS \(state)"), on: state)
         let configuration = TunnelSessionConfiguration(
             dpd: nil, keepalive: nil,
-            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434, worstCaseDTLSMTU: 1290), dtls: true)
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434), dtls: true)
         let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
                               dialer: dialer, handshakeAhead: ahead, watchNetwork: false, onStats: { _, _ in },
                               onChannel: { channels.record($0) }, onReconfigured: { _, _ in }, onLog: { _ in })

@@ -30,7 +30,7 @@ final class DataPlaneLoopTests: XCTestCase {
         let recorder = Recorder(expectation(description: "DTLS comes up"))
         let configuration = TunnelSessionConfiguration(
             dpd: nil, keepalive: nil,
-            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434, worstCaseDTLSMTU: 1290), dtls: true)
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434), dtls: true)
         let plane = DataPlane(stream: stream, tun: tun, initialBytes: CSTPFraming.frame(.data, payload: [1, 2, 3]),
                               configuration: configuration, statsInterval: 60, dialer: dialer, watchNetwork: false,
                               onStats: { _, _ in }, onChannel: { recorder.channel($0) },
@@ -75,7 +75,7 @@ final class DataPlaneLoopTests: XCTestCase {
     private func tlsOnlyPlane(_ stream: FakeStreamLink, _ tun: FakePacketDevice) -> DataPlane {
         let configuration = TunnelSessionConfiguration(
             dpd: nil, keepalive: nil,
-            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil, worstCaseDTLSMTU: 1290), dtls: false)
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil), dtls: false)
         return DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration, statsInterval: 60,
                          dialer: nil, watchNetwork: false, onStats: { _, _ in }, onChannel: { _ in },
                          onReconfigured: { _, _ in }, onLog: { _ in })

@@ -98,7 +98,7 @@ final class HostileGatewayTests: XCTestCase {
         defer { close(pair[1]) }
         let tun = TunDevice(descriptor: pair[0], name: "test0")
         let plane = DataPlane(tls: client, tun: tun, initialBytes: [], dpd: dpd, keepalive: nil, statsInterval: 60,
-                              dtls: nil, mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil, worstCaseDTLSMTU: 1400), tunMTU: 1400, rekeyAfter: nil,
+                              dtls: nil, mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: false, xDTLSMTU: nil), tunMTU: 1400, rekeyAfter: nil,
                               onStats: { _, _ in }, onChannel: { _ in }, onReconfigured: { _, _ in }, onLog: { _ in })
         let finished = expectation(description: "the data plane ends")
         let end = Task { () -> DataPlane.EndReason in

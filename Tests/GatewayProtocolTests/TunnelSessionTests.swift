@@ -4,7 +4,7 @@ import XCTest
 /// The tunnel's policies with a manual clock (issue 12, item 1): no sockets, no sleeps.
 final class TunnelSessionTests: XCTestCase {
     private func mtu(cstp: Int = 1400, dtls: Bool = true, xDTLS: Int? = 1434) -> TunnelMTUPolicy {
-        TunnelMTUPolicy(cstpMTU: cstp, dtlsOffered: dtls, xDTLSMTU: xDTLS, worstCaseDTLSMTU: 1290)
+        TunnelMTUPolicy(cstpMTU: cstp, dtlsOffered: dtls, xDTLSMTU: xDTLS)
     }
 
     private func session(dpd: Int? = 30, keepalive: Int? = nil, dtlsDPD: Int? = 30, dtls: Bool = true,
@@ -297,6 +297,30 @@ final class TunnelSessionTests: XCTestCase {
                        "a channel that cannot carry the MTU lowers it")
     }
 
+    func testWithoutXDTLSMTUDTLSGivingUpChangesNoMTU() {
+        // ocserv's shape (no X-DTLS-MTU): the tun has had X-CSTP-MTU all along, so giving DTLS up reconfigures
+        // nothing the person sees.
+        var s = session(dpd: nil, mtu: mtu(cstp: 1434, xDTLS: nil))
+        XCTAssertEqual(s.tunMTU, 1434)
+        var now = 0.0
+        var changes: [DTLSChannelChange] = []
+        var mtus: [TunnelAction] = []
+        for _ in 0..<6 {
+            s.tick(now: now)
+            XCTAssertEqual(s.takeActions().last, .startDTLS)
+            now += 3  // the attempt's limit passes without an answer
+            s.tick(now: now)
+            for action in s.takeActions() {
+                if case .dtlsChanged(let change) = action { changes.append(change) }
+                if case .setTunMTU = action { mtus.append(action) }
+            }
+            now = s.nextDeadline()!
+        }
+        XCTAssertEqual(changes.last, .failed(afterSeconds: 60, reason: "no answer from the gateway over UDP", gaveUp: true))
+        XCTAssertEqual(mtus, [], "nothing to reconfigure")
+        XCTAssertEqual(s.tunMTU, 1434)
+    }
+
     func testNoDTLSMeansNoAttemptsAndTheCSTPMTU() {
         var s = session(dpd: nil, dtls: false)
         XCTAssertEqual(s.tunMTU, 1400)
@@ -317,7 +341,10 @@ final class TunnelSessionTests: XCTestCase {
         // ASA: X-DTLS-MTU above X-CSTP-MTU; the tun takes the larger while DTLS is expected (openconnect's cstp.c).
         XCTAssertEqual(mtu(cstp: 1367, xDTLS: 1390).initial, 1390)
         XCTAssertEqual(mtu(cstp: 1400, xDTLS: 1300).initial, 1400)
-        XCTAssertEqual(mtu(cstp: 1400, xDTLS: nil).initial, 1290, "the worst case without X-DTLS-MTU")
+        // ocserv: no X-DTLS-MTU, and an X-CSTP-MTU it derived from the DTLS cipher: the tun takes it, as openconnect.
+        XCTAssertEqual(mtu(cstp: 1434, xDTLS: nil).initial, 1434)
+        XCTAssertEqual(mtu(cstp: 1434, xDTLS: nil).whenDTLSUp(dataMTU: 1434), 1434)
+        XCTAssertEqual(mtu(cstp: 1434, xDTLS: nil).whenDTLSUp(dataMTU: 1406), 1406, "a costlier cipher lowers it")
         XCTAssertEqual(mtu(cstp: 1400, dtls: false).initial, 1400)
         XCTAssertEqual(mtu(cstp: 1367, xDTLS: 1390).whenDTLSGaveUp, 1367)
         XCTAssertEqual(mtu(cstp: 1367, xDTLS: 1390).whenDTLSUp(dataMTU: 1500), 1390)

@@ -1084,6 +1084,20 @@ def add_many_headers(head):
     return "\r\n".join(out).encode("latin-1")
 
 
+def asa_mtus(head):
+    """An ASA's MTU pair: ocserv's reply keeps X-DTLS-MTU (what its DTLS cipher carries) and X-CSTP-MTU 23 below
+    it, as ASA replies have them (1390 and 1367: ../shared/reference/reviews/protocol-2026-12-01.md, B9), where
+    ocserv sends the same number twice. Returns the head and the pair, or None without X-DTLS-MTU (no DTLS)."""
+    lines = head.decode("latin-1").split("\r\n")
+    dtls = [line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("x-dtls-mtu:")]
+    if len(dtls) != 1 or not dtls[0].isdigit():
+        return head, None
+    dtls_mtu = int(dtls[0])
+    cstp_mtu = dtls_mtu - 23
+    lines = [f"X-CSTP-MTU: {cstp_mtu}" if line.lower().startswith("x-cstp-mtu:") else line for line in lines]
+    return "\r\n".join(lines).encode("latin-1"), {"cstp": cstp_mtu, "dtls": dtls_mtu}
+
+
 def pump(a, b):
     """Relays bytes both ways between two TLS sockets in one thread (an SSL object must not be read and
     written from two threads at once)."""
@@ -1288,6 +1302,10 @@ class Listener:
             dtls = [line.split(b":", 1)[0].decode() for line in head.split(b"\r\n")
                     if line.lower().startswith((b"x-dtls-ciphersuite", b"x-dtls12-ciphersuite", b"x-dtls-session-id"))]
             entry["dtls_headers"] = dtls
+            if entry["status"] == 200:
+                head, mtus = asa_mtus(head)
+                if mtus:
+                    entry["mtus"] = mtus
             if scenario == "many-headers" and entry["status"] == 200:
                 head = add_many_headers(head)
                 entry["added_headers"] = 301
