@@ -22,6 +22,8 @@ public struct ConnectOptions: Sendable {
     /// `--key-password`: the passphrase of the key or of the PKCS#12 file; nil: asked when needed.
     public var clientKeyPassword: Secret?
     public var store: (any SessionStore)?
+    /// The gateway's TCP connection, opened while the command started up; the first handshake takes it.
+    public var preconnect: TCPPreconnect?
     /// How long a login reply may take to start: a RADIUS push or a Duo approval holds the password POST until
     /// the person approves on a phone (issue 10). `--auth-timeout`, or the profile's AuthenticationTimeout.
     public var authTimeoutSeconds = 300

@@ -27,7 +27,14 @@ extension ConnectionEngine {
                 // address is the fallback when that fails (openconnect ssl.c:connect_https_socket).
                 let held = heldAddress?.address(host: host, port: port)
                 let dynDNS = gatewayDynDNS
+                // The session's first connection may already be open (TCPPreconnect): the gateway named on the
+                // command line, no address held yet.
+                let preconnect = held == nil ? options.preconnect : nil
                 client = try await Blocking.run { () throws(SecureChannelError) -> TLSClient in
+                    if let early = preconnect?.take(host: host, port: port) {
+                        return try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared,
+                                                     connected: try early.get())
+                    }
                     if let held, dynDNS {
                         do throws(SecureChannelError) {
                             return try TLSClient.connect(host: host, port: port, configuration: tls, anchors: shared)

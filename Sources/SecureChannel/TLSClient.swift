@@ -33,12 +33,24 @@ public final class TLSClient: @unchecked Sendable {
     /// OpenSSL's read buffer: about 90 full-size CSTP records per recv() in the data plane.
     static let readBufferLength = 128 * 1024
 
+    /// `connected`: a TCP connection to `host` already open (TCPPreconnect); this takes it over, closed on failure.
     public static func connect(host: String, port: Int, configuration: TLSConfiguration,
-                               anchors: TrustAnchors? = nil, address: String? = nil) throws(SecureChannelError) -> TLSClient {
+                               anchors: TrustAnchors? = nil, address: String? = nil,
+                               connected: TCPConnector.Connection? = nil) throws(SecureChannelError) -> TLSClient {
         let verifier: CertificateVerifier
-        if let anchors { verifier = anchors.verifier } else { verifier = try CertificateVerifier(configuration: configuration) }
-        let tcp = try TCPConnector.connect(host: host, port: port, timeoutSeconds: configuration.connectTimeoutSeconds,
+        do throws(SecureChannelError) {
+            if let anchors { verifier = anchors.verifier } else { verifier = try CertificateVerifier(configuration: configuration) }
+        } catch {
+            if let connected { Glibc.close(connected.descriptor) }
+            throw error
+        }
+        let tcp: TCPConnector.Connection
+        if let connected {
+            tcp = connected
+        } else {
+            tcp = try TCPConnector.connect(host: host, port: port, timeoutSeconds: configuration.connectTimeoutSeconds,
                                            address: address)
+        }
         TCPConnector.setTimeouts(tcp.descriptor, seconds: configuration.ioTimeoutSeconds)
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             Glibc.close(tcp.descriptor)

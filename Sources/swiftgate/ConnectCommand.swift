@@ -134,6 +134,8 @@ struct ConnectCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
+        // This process speaks TLS itself: OpenSSL's start-up costs go on another core meanwhile (issue 12, item 4).
+        if service == nil { TLSWarmUp.start() }
         if detach && service == nil {
             throw ValidationError("--detach needs the service (swiftgate service); without it the tunnel ends with this process")
         }
@@ -166,6 +168,11 @@ struct ConnectCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(locks) {} }
         let target = try resolveTarget(database)
         let url = target.url
+        // The gateway's TCP connection opens now, while the options, the log and the trust anchors are made
+        // (issue 12, item 4). Not earlier, beside the store: in the lab the gateway's per-connection work then ran
+        // on the same two cores as our start-up and cost more than it hid (docs/PERFORMANCE.md).
+        let preconnect = service == nil ? TCPPreconnect.start(host: url.host, port: url.port,
+                                                              timeoutSeconds: TLSConfiguration().connectTimeoutSeconds) : nil
         let caFile = cafile
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("--cafile \(caFile): no readable file there")
@@ -182,6 +189,7 @@ struct ConnectCommand: AsyncParsableCommand {
         options.reportedIdentity = try reported.identity(saved: target.gateway, systemHostname: ConnectOptions.systemHostname())
         options.gatewayName = target.name
         options.store = SQLiteSessionStore(store: database)
+        options.preconnect = preconnect
         sso.apply(to: &options)
         options.authTimeoutSeconds = AuthTimeout.resolve(flag: authTimeout, store: database, gateway: target.name)
         let logFile = LogFileHandler.open(directory: StorePaths.resolve().stateDirectory)

@@ -40,6 +40,22 @@ final class KeptConnectionTests: XCTestCase {
         XCTAssertEqual(gateway.logins.withLock { $0 }, 1)
     }
 
+    func testTheLoginRunsOverTheConnectionOpenedAhead() async throws {
+        let gateway = try RefusedCookieGateway()
+        defer { gateway.stop() }
+        var options = ConnectOptions(url: GatewayURL(host: "127.0.0.1", port: gateway.port),
+                                     tls: TLSConfiguration(connectTimeoutSeconds: 5, ioTimeoutSeconds: 5), serverPins: [gateway.pin])
+        options.preconnect = TCPPreconnect.start(host: "127.0.0.1", port: gateway.port, timeoutSeconds: 5)
+        let engine = ConnectionEngine(options: options, frontEnd: Answers())
+        let drained = Task { for await _ in engine.events {} }
+        _ = try await engine.authenticate()
+        await engine.finish()
+        await drained.value
+        XCTAssertEqual(gateway.logins.withLock { $0 }, 1)
+        XCTAssertEqual(gateway.accepted.withLock { $0 }, 1, "one TCP connection: the one opened ahead carried the login")
+        XCTAssertEqual(options.preconnect?.take(host: "127.0.0.1", port: gateway.port) == nil, true, "taken once")
+    }
+
     func testAKeptConnectionIsRetriedOnlyWhenItWasClosed() {
         XCTAssertTrue(ConnectionEngine.worthRetryOnNewConnection(.closedBeforeResponse))
         XCTAssertTrue(ConnectionEngine.worthRetryOnNewConnection(.channel(.closed)))

@@ -14,6 +14,8 @@ final class RefusedCookieGateway: @unchecked Sendable {
     let logins = Mutex(0)
     let connects = Mutex(0)
     let connections = Mutex(0)
+    /// TCP connections accepted, a handshake or not.
+    let accepted = Mutex(0)
     /// Drops the connection right after the login's reply, with no `Connection: close` (an idle timeout as it
     /// looks to the client), and answers every CONNECT with 503: for the kept-alive connection's retry.
     private let dropAfterLogin: Bool
@@ -40,6 +42,7 @@ final class RefusedCookieGateway: @unchecked Sendable {
             while true {
                 let client = accept(listener, nil, nil)
                 if client < 0 { return }
+                accepted.withLock { $0 += 1 }
                 Thread { [self] in serve(client) }.start()
             }
         }.start()
