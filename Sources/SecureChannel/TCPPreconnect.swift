@@ -1,8 +1,8 @@
 import Foundation
 import Glibc
 
-/// The gateway's TCP connection, opened on a thread of its own as soon as the command line names the gateway,
-/// while the process opens its store, takes its locks and loads its trust anchors; the first TLS handshake then
+/// The gateway's TCP connection, opened on a thread of its own as soon as the connect command has resolved its
+/// target, while it makes its options, opens its log and loads its trust anchors; the first TLS handshake then
 /// runs over it. The SYN round trip and the gateway's own accept-side work overlap ours: ocserv forks a worker per
 /// connection and answered a ClientHello sent 1–2 ms after connect() in about 10 ms, one sent later in under 1 ms
 /// (strace of both clients against the lab, docs/PERFORMANCE.md, issue 12 item 4). Nothing is sent on it before

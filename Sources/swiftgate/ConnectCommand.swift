@@ -168,15 +168,15 @@ struct ConnectCommand: AsyncParsableCommand {
         defer { withExtendedLifetime(locks) {} }
         let target = try resolveTarget(database)
         let url = target.url
+        let caFile = cafile
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("--cafile \(caFile): no readable file there")
+        }
         // The gateway's TCP connection opens now, while the options, the log and the trust anchors are made
         // (issue 12, item 4). Not earlier, beside the store: in the lab the gateway's per-connection work then ran
         // on the same two cores as our start-up and cost more than it hid (docs/PERFORMANCE.md).
         let preconnect = service == nil ? TCPPreconnect.start(host: url.host, port: url.port,
                                                               timeoutSeconds: TLSConfiguration().connectTimeoutSeconds) : nil
-        let caFile = cafile
-        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
-            throw ValidationError("--cafile \(caFile): no readable file there")
-        }
         var tls = TLSConfiguration(caFile: caFile)
         tls.allowInsecureCrypto = allowInsecureCrypto
         var options = ConnectOptions(url: url, group: group ?? target.gateway?.defaultGroup, userAgent: useragent,
