@@ -134,8 +134,6 @@ struct ConnectCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        // This process speaks TLS itself: OpenSSL's start-up costs go on another core meanwhile (issue 12, item 4).
-        if service == nil { TLSWarmUp.start() }
         if detach && service == nil {
             throw ValidationError("--detach needs the service (swiftgate service); without it the tunnel ends with this process")
         }
