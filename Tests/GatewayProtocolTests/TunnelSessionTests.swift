@@ -254,9 +254,9 @@ final class TunnelSessionTests: XCTestCase {
         XCTAssertLessThanOrEqual(s.takeActions().count, 10)
     }
 
-    func testRetryScheduleThenGiveUpTakesTheCSTPMTUOnce() {
-        var s = session(dpd: nil)
-        XCTAssertEqual(s.tunMTU, 1434, "the tun comes up with X-DTLS-MTU while DTLS is expected")
+    /// Six DTLS attempts that each time out unanswered (five backoffs, then giving up): the channel changes and
+    /// tun MTU actions they caused, and the time after the last.
+    private func failSixAttempts(_ s: inout TunnelSession) -> (changes: [DTLSChannelChange], mtus: [TunnelAction], now: Double) {
         var now = 0.0
         var changes: [DTLSChannelChange] = []
         var mtus: [TunnelAction] = []
@@ -271,6 +271,13 @@ final class TunnelSessionTests: XCTestCase {
             }
             now = s.nextDeadline()!
         }
+        return (changes, mtus, now)
+    }
+
+    func testRetryScheduleThenGiveUpTakesTheCSTPMTUOnce() {
+        var s = session(dpd: nil)
+        XCTAssertEqual(s.tunMTU, 1434, "the tun comes up with X-DTLS-MTU while DTLS is expected")
+        let (changes, mtus, now) = failSixAttempts(&s)
         let reason = "no answer from the gateway over UDP"
         XCTAssertEqual(changes, [1, 2, 4, 8, 16].enumerated().map { .backoff(attempt: $0 + 1, afterSeconds: $1, reason: reason) }
             + [.failed(afterSeconds: 60, reason: reason, gaveUp: true)])
@@ -302,20 +309,7 @@ final class TunnelSessionTests: XCTestCase {
         // nothing the person sees.
         var s = session(dpd: nil, mtu: mtu(cstp: 1434, xDTLS: nil))
         XCTAssertEqual(s.tunMTU, 1434)
-        var now = 0.0
-        var changes: [DTLSChannelChange] = []
-        var mtus: [TunnelAction] = []
-        for _ in 0..<6 {
-            s.tick(now: now)
-            XCTAssertEqual(s.takeActions().last, .startDTLS)
-            now += 3  // the attempt's limit passes without an answer
-            s.tick(now: now)
-            for action in s.takeActions() {
-                if case .dtlsChanged(let change) = action { changes.append(change) }
-                if case .setTunMTU = action { mtus.append(action) }
-            }
-            now = s.nextDeadline()!
-        }
+        let (changes, mtus, _) = failSixAttempts(&s)
         XCTAssertEqual(changes.last, .failed(afterSeconds: 60, reason: "no answer from the gateway over UDP", gaveUp: true))
         XCTAssertEqual(mtus, [], "nothing to reconfigure")
         XCTAssertEqual(s.tunMTU, 1434)

@@ -27,27 +27,27 @@ final class TLSConfigurationTests: XCTestCase {
         XCTAssertTrue(TLSConfiguration.insecureCryptoWarning.contains("--allow-insecure-crypto"))
     }
 
-    func testAP256OnlyGatewayNeedsNoHelloRetry() throws {
-        // An ASA keeps to `ssl ecdh-group` (P-256 by default): a ClientHello whose key share is X25519 costs a
-        // HelloRetryRequest and a second ClientHello, one round trip more before the login can start.
+    /// What a server that takes only `groups` saw of one default-configured handshake.
+    private func handshake(withAServerTaking groups: String) throws -> TestTLSServer.Seen {
         let pki = try TestPKI()
-        let server = try TestTLSServer(certificate: pki.path("server.pem"), key: pki.path("server.key"), groups: "P-256")
+        let server = try TestTLSServer(certificate: pki.path("server.pem"), key: pki.path("server.key"), groups: groups)
         let client = try TLSClient.connect(host: "127.0.0.1", port: server.port,
                                            configuration: TLSConfiguration(useSystemTrust: false))
         defer { client.close() }
-        let seen = try XCTUnwrap(server.result())
+        return try XCTUnwrap(server.result())
+    }
+
+    func testAP256OnlyGatewayNeedsNoHelloRetry() throws {
+        // An ASA keeps to `ssl ecdh-group` (P-256 by default): a ClientHello whose key share is X25519 costs a
+        // HelloRetryRequest and a second ClientHello, one round trip more before the login can start.
+        let seen = try handshake(withAServerTaking: "P-256")
         XCTAssertTrue(seen.handshake)
         XCTAssertEqual(seen.protocolVersion, "TLSv1.3")
         XCTAssertEqual(seen.clientHellos, 1, "the first ClientHello already carried a P-256 key share")
     }
 
     func testAnX25519OnlyGatewayStillConnects() throws {
-        let pki = try TestPKI()
-        let server = try TestTLSServer(certificate: pki.path("server.pem"), key: pki.path("server.key"), groups: "X25519")
-        let client = try TLSClient.connect(host: "127.0.0.1", port: server.port,
-                                           configuration: TLSConfiguration(useSystemTrust: false))
-        defer { client.close() }
-        let seen = try XCTUnwrap(server.result())
+        let seen = try handshake(withAServerTaking: "X25519")
         XCTAssertTrue(seen.handshake)
         XCTAssertEqual(seen.clientHellos, 2, "X25519 is offered, after a HelloRetryRequest")
     }
