@@ -12,7 +12,8 @@ import SecureChannel
 ///   3. tun → the session routes each packet; the loop frames it in place (8-byte CSTP header or the DTLS type
 ///      byte) and writes it: one TLS record per CSTP frame (ocserv takes no more, protocol.md §3.3), but the
 ///      turn's records leave in one send() and its DTLS datagrams in one sendmmsg (issue 12, item 3)
-///   4. the session's timers (DPD, keepalive, rekey, DTLS attempts); statistics every few seconds
+///   4. the session's timers (DPD, keepalive, rekey, DTLS attempts); statistics every few seconds; after a run
+///      of DTLS datagrams that emptied the socket, a pause of a few µs before the next poll (`ReceiveModeration`)
 ///   5. rtnetlink: the outer connection's address removed, or a default route changed outside the tun, ends
 ///      the loop; the engine reconnects
 ///
@@ -84,6 +85,7 @@ final class DataPlane: @unchecked Sendable {
     /// The first DTLS attempt, begun before the loop (`DTLSHandshakeAhead`); taken by the first `startDTLS`.
     private var ahead: DTLSHandshakeAhead.Handover?
     private let watchNetwork: Bool
+    private let moderation: ReceiveModeration
     private var tunMTU: Int
     /// The tun's MTU when the loop ended (read after `run` returns).
     var currentTunMTU: Int { tunMTU }
@@ -108,9 +110,10 @@ final class DataPlane: @unchecked Sendable {
 
     /// `watchNetwork`: end the loop when rtnetlink says the outer connection's address or route went away.
     /// `handshakeAhead`: a DTLS handshake begun on `dialer` before the loop, continued instead of a new one.
+    /// `moderation`: the pause after a run of DTLS datagrams (ReceiveModeration).
     init(stream: any StreamLink, tun: any PacketDevice, initialBytes: [UInt8], configuration: TunnelSessionConfiguration,
          statsInterval: Double, dialer: (any DatagramDialer)?, handshakeAhead: DTLSHandshakeAhead.Handover? = nil,
-         watchNetwork: Bool,
+         watchNetwork: Bool, moderation: ReceiveModeration = .standard,
          onStats: @escaping @Sendable (Stats, Stats?) -> Void, onChannel: @escaping @Sendable (ChannelInfo) -> Void,
          onReconfigured: @escaping @Sendable (Int, String) -> Void, onLog: @escaping @Sendable (String) -> Void) {
         self.stream = stream
@@ -121,6 +124,7 @@ final class DataPlane: @unchecked Sendable {
         self.dialer = dialer
         ahead = dialer == nil ? nil : handshakeAhead
         self.watchNetwork = watchNetwork
+        self.moderation = moderation
         self.tunMTU = configuration.tunMTU ?? configuration.mtu.initial
         self.onStats = onStats
         self.onChannel = onChannel
@@ -180,6 +184,11 @@ final class DataPlane: @unchecked Sendable {
         defer { fds.deallocate() }
         // Whether the link may hold whole records poll cannot see (read ahead): true until a read says wantRead.
         var tlsBuffered = true
+        // The same for DTLS: a turn cut short by its bound may leave datagrams of the last recvmmsg in the batch,
+        // where poll does not see them; with the socket empty they would wait for the next datagram to arrive.
+        var dtlsBuffered = false
+        // The pause before the next poll that the last turn's DTLS run asked for (ReceiveModeration), in µs.
+        var pause = 0
 
         session.receivedTLS(initialBytes, now: Self.now())
         // The first DTLS attempt starts (or, begun ahead, is taken over) before the first poll: a handshake
@@ -204,7 +213,11 @@ final class DataPlane: @unchecked Sendable {
             var deadline = nextStats
             if let next = session.nextDeadline() { deadline = min(deadline, next) }
             if let next = link?.nextDeadline() { deadline = min(deadline, next) }
-            let timeout = tlsBuffered ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
+            let pending = tlsBuffered || (dtlsBuffered && link?.isUp == true)
+            let timeout = pending ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
+            // After the turn's packets are written: only what arrives during the pause waits for it.
+            if pause > 0 && timeout > 0 { usleep(UInt32(pause)) }
+            pause = 0
             let ready = poll(fds, 5, timeout)
             if ready < 0 && errno != EINTR { report(session); return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
 
@@ -261,25 +274,31 @@ final class DataPlane: @unchecked Sendable {
                     case .failed(let reason)?: session.dtlsFailed(reason, now: Self.now())
                     case nil: break
                     }
-                } else if link.isUp && readable {
+                } else if link.isUp && (readable || dtlsBuffered) {
                     let arrived = Self.now()
+                    var received = 0
+                    dtlsBuffered = true
                     for _ in 0..<64 {
                         let result = link.read(into: datagram)
                         switch result {
                         case .done(let count):
+                            received += 1
                             session.receivedDatagram(UnsafeRawBufferPointer(rebasing: datagram[0..<count]),
                                                      now: arrived) { tun.writePacket($0) }
                             if let end = perform(&session, &queue, link) { report(session); return end }
                             continue
                         case .wantRead, .wantWrite:
-                            break
+                            dtlsBuffered = false
                         case .closed:
+                            dtlsBuffered = false
                             session.dtlsClosed("the gateway closed DTLS", now: Self.now())
                         case .failed(let reason):
+                            dtlsBuffered = false
                             session.dtlsClosed(reason, now: Self.now())
                         }
                         break
                     }
+                    pause = moderation.pause(afterReceiving: received, drained: !dtlsBuffered)
                     tun.flushWrites()
                 }
                 if let end = perform(&session, &queue, link) { report(session); return end }

@@ -71,6 +71,35 @@ final class DataPlaneLoopTests: XCTestCase {
         XCTAssertEqual(tun.mtuChanges, [])
     }
 
+    /// A turn reads at most 64 DTLS records. When it stops there with the rest of a recvmmsg batch still in the
+    /// link and the socket empty, poll sees nothing: the next turn must read on without another datagram arriving.
+    func testDatagramsLeftInTheBatchAtTheTurnsBoundArriveWithoutAnotherDatagram() async throws {
+        let stream = FakeStreamLink()
+        let tun = FakePacketDevice()
+        // Batches of 40: the first turn takes two of them off the socket, reads 64 and leaves 16 in the link.
+        let dialer = FakeDatagramDialer(tunnelMTU: 1434, batch: 40)
+        let total = 80
+        for index in 0..<total { transmit([CSTPPacketType.data.rawValue, UInt8(index)], to: dialer.peer) }
+        let recorder = Recorder(expectation(description: "DTLS comes up"))
+        let configuration = TunnelSessionConfiguration(
+            dpd: nil, keepalive: nil,
+            mtu: TunnelMTUPolicy(cstpMTU: 1400, dtlsOffered: true, xDTLSMTU: 1434), dtls: true)
+        let plane = DataPlane(stream: stream, tun: tun, initialBytes: [], configuration: configuration,
+                              statsInterval: 60, dialer: dialer, watchNetwork: false,
+                              onStats: { _, _ in }, onChannel: { recorder.channel($0) },
+                              onReconfigured: { _, _ in }, onLog: { _ in })
+        let end = Task { await plane.run() }
+        await fulfillment(of: [recorder.dtlsUp], timeout: 10)
+
+        for index in 0..<total {
+            guard let packet = receive(from: tun.peer) else { return XCTFail("packet \(index) of \(total) never arrived") }
+            XCTAssertEqual(packet, [UInt8(index)])
+        }
+        plane.stop(.hangup)
+        let reason = await end.value
+        XCTAssertEqual(reason, .hangup)
+    }
+
     /// A loop over TLS alone (no DTLS offered, no DPD), its callbacks ignored.
     private func tlsOnlyPlane(_ stream: FakeStreamLink, _ tun: FakePacketDevice) -> DataPlane {
         let configuration = TunnelSessionConfiguration(

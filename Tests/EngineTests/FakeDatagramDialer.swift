@@ -15,9 +15,10 @@ final class FakeDatagramDialer: DatagramDialer, @unchecked Sendable {
     private var dialed = 0
 
     /// `handshakeWaitsForPeer`: the handshake is done only once the peer sends a datagram, as a gateway's
-    /// answer ends a real one; else it is done at once.
-    init(tunnelMTU: Int, handshakeWaitsForPeer: Bool = false) {
-        link = FakeDatagramLink(tunnelMTU: tunnelMTU, handshakeWaitsForPeer: handshakeWaitsForPeer)
+    /// answer ends a real one; else it is done at once. `batch`: reads take up to this many datagrams off the
+    /// socket at once, as DTLSClient's recvmmsg does, and hand them out one per read.
+    init(tunnelMTU: Int, handshakeWaitsForPeer: Bool = false, batch: Int? = nil) {
+        link = FakeDatagramLink(tunnelMTU: tunnelMTU, handshakeWaitsForPeer: handshakeWaitsForPeer, batch: batch)
     }
 
     var peer: Int32 { link.peer }
@@ -40,6 +41,9 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
     private var refusing = false
     private var waitsForPeer: Bool
     private var closes = 0
+    private let batch: Int?
+    /// Datagrams taken off the socket and not yet read: poll does not see them (DTLSClient's batch).
+    private var taken: [[UInt8]] = []
 
     /// Every write fails as a local firewall's EPERM does.
     var refuseWrites: Bool {
@@ -50,8 +54,9 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
     /// How many times the data plane closed the channel.
     var closeCount: Int { lock.withLock { closes } }
 
-    init(tunnelMTU: Int, handshakeWaitsForPeer: Bool = false) {
+    init(tunnelMTU: Int, handshakeWaitsForPeer: Bool = false, batch: Int? = nil) {
         waitsForPeer = handshakeWaitsForPeer
+        self.batch = batch
         var pair: [Int32] = [0, 0]
         precondition(socketpair(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0, &pair) == 0)
         descriptor = pair[0]
@@ -75,6 +80,21 @@ final class FakeDatagramLink: DatagramLink, @unchecked Sendable {
     func handleTimeout() {}
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
+        guard let batch else { return receive(into: buffer) }
+        if taken.isEmpty {
+            var space = [UInt8](repeating: 0, count: 65536)
+            for _ in 0..<batch {
+                guard case .done(let count) = space.withUnsafeMutableBytes({ receive(into: $0) }) else { break }
+                taken.append(Array(space[0..<count]))
+            }
+        }
+        guard !taken.isEmpty else { return .wantRead }
+        let next = taken.removeFirst()
+        next.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        return .done(next.count)
+    }
+
+    private func receive(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
         let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
         if count >= 0 { return .done(count) }
         return errno == EAGAIN ? .wantRead : .failed("recv: \(errno)")
