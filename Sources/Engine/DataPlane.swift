@@ -187,7 +187,8 @@ final class DataPlane: @unchecked Sendable {
         // The same for DTLS: a turn cut short by its bound may leave datagrams of the last recvmmsg in the batch,
         // where poll does not see them; with the socket empty they would wait for the next datagram to arrive.
         var dtlsBuffered = false
-        // The pause before the next poll that the last turn's DTLS run asked for (ReceiveModeration), in µs.
+        // What the turn moved, for the pause before the next poll (ReceiveModeration), and that pause in µs.
+        var turn = ReceiveModeration.Turn()
         var pause = 0
 
         session.receivedTLS(initialBytes, now: Self.now())
@@ -217,7 +218,7 @@ final class DataPlane: @unchecked Sendable {
             let timeout = pending ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
             // After the turn's packets are written: only what arrives during the pause waits for it.
             if pause > 0 && timeout > 0 { usleep(UInt32(pause)) }
-            pause = 0
+            turn = ReceiveModeration.Turn()
             let ready = poll(fds, 5, timeout)
             if ready < 0 && errno != EINTR { report(session); return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
 
@@ -276,13 +277,13 @@ final class DataPlane: @unchecked Sendable {
                     }
                 } else if link.isUp && (readable || dtlsBuffered) {
                     let arrived = Self.now()
-                    var received = 0
                     dtlsBuffered = true
                     for _ in 0..<64 {
                         let result = link.read(into: datagram)
                         switch result {
                         case .done(let count):
-                            received += 1
+                            turn.datagrams += 1
+                            turn.datagramBytes += count
                             session.receivedDatagram(UnsafeRawBufferPointer(rebasing: datagram[0..<count]),
                                                      now: arrived) { tun.writePacket($0) }
                             if let end = perform(&session, &queue, link) { report(session); return end }
@@ -298,7 +299,7 @@ final class DataPlane: @unchecked Sendable {
                         }
                         break
                     }
-                    pause = moderation.pause(afterReceiving: received, drained: !dtlsBuffered)
+                    turn.drained = !dtlsBuffered
                     tun.flushWrites()
                 }
                 if let end = perform(&session, &queue, link) { report(session); return end }
@@ -310,6 +311,7 @@ final class DataPlane: @unchecked Sendable {
                 for _ in 0..<64 {
                     let count = tun.readPacket(into: payloadSpace)
                     if count <= 0 { break }
+                    turn.tunBytes += count
                     switch session.routeTunPacket(length: count, now: taken) {
                     case .dtls?:
                         // DTLS framing: one type byte in front of the packet, in place (protocol.md §3.5).
@@ -343,6 +345,7 @@ final class DataPlane: @unchecked Sendable {
                 link?.flush()
             }
 
+            pause = moderation.pause(after: turn)
             let later = Self.now()
             session.tick(now: later)
             if let end = perform(&session, &queue, link) { report(session); return end }

@@ -9,10 +9,32 @@
 /// 86,000, tun writes 127,000 → 31,000, context switches 79,000 → 43,000, CPU per GB 4.6–5.4 s → 2.9–3.6 s, with
 /// throughput up, not down (docs/PERFORMANCE.md, sixth pass).
 ///
+/// Only a turn that mostly received pauses. In an upload the datagrams that arrive are the gateway's TCP ACKs,
+/// and the tun holds the data to send: a pause there held back the upload (`make bench`: 689 against 887 Mbit/s).
+///
 /// What it costs: the packets of the turn are written before the pause, so only a packet that arrives during it
 /// waits, by at most the pause plus the thread's timer slack (50 µs by default). A lone datagram (a ping, a DNS
 /// answer, an interactive keystroke) starts no pause, so sparse traffic never waits.
 public struct ReceiveModeration: Sendable, Equatable {
+    /// What one loop turn moved.
+    public struct Turn: Sendable, Equatable {
+        /// DTLS datagrams read, and their bytes.
+        public var datagrams = 0
+        public var datagramBytes = 0
+        /// The DTLS reads ended because the socket had no more; a turn cut short by its bound has more waiting,
+        /// and the next poll returns at once.
+        public var drained = false
+        /// Bytes read from the tun, to send.
+        public var tunBytes = 0
+
+        public init(datagrams: Int = 0, datagramBytes: Int = 0, drained: Bool = false, tunBytes: Int = 0) {
+            self.datagrams = datagrams
+            self.datagramBytes = datagramBytes
+            self.drained = drained
+            self.tunBytes = tunBytes
+        }
+    }
+
     /// The loop's setting: 30 µs after a run of two or more datagrams.
     public static let standard = ReceiveModeration(pauseMicroseconds: 30, minimumRun: 2)
     /// No pause ever.
@@ -27,11 +49,10 @@ public struct ReceiveModeration: Sendable, Equatable {
         self.minimumRun = max(1, minimumRun)
     }
 
-    /// The pause before the next poll, in microseconds (0: none), after a turn that took `received` datagrams.
-    /// `drained`: the turn ended because the socket had no more; a turn cut short by its bound has more waiting,
-    /// and the next poll returns at once without a pause.
-    public func pause(afterReceiving received: Int, drained: Bool) -> Int {
-        guard drained, received >= minimumRun else { return 0 }
+    /// The pause before the next poll, in microseconds (0: none): after a turn that read a run of at least
+    /// `minimumRun` datagrams, emptied the socket, and received more bytes than the tun gave it to send.
+    public func pause(after turn: Turn) -> Int {
+        guard turn.drained, turn.datagrams >= minimumRun, turn.datagramBytes > turn.tunBytes else { return 0 }
         return pauseMicroseconds
     }
 }
