@@ -12,6 +12,9 @@ struct StoreOptions: ParsableArguments {
     var path: String { db ?? StorePaths.resolve().databasePath }
 
     func open() throws -> SwiftgateStore {
+        let path = path
+        // A `connect`'s store may be open already (StoreWarmUp).
+        if db == nil, let store = StoreWarmUp.shared.take(path: path) { return store }
         do {
             return try SwiftgateStore(path: path)
         } catch {

@@ -31,6 +31,7 @@ struct Swiftgate: AsyncParsableCommand {
         MemoryTuning.apply()
         if let problem = ProcessHardening.apply() { StandardStreams.err("swiftgate: warning: \(problem)\n") }
         let outcome = CommandOutcome()
+        StoreWarmUp.shared.set(StoreWarmUp.start(arguments: CommandLine.arguments))
         Task.detached {
             do {
                 var command = try parseAsRoot()
@@ -45,6 +46,7 @@ struct Swiftgate: AsyncParsableCommand {
             outcome.done.signal()
         }
         outcome.done.wait()
+        StoreWarmUp.shared.finish()
         if let failure = outcome.failure { exit(withError: failure) }
     }
 }

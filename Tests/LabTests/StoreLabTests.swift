@@ -222,6 +222,29 @@ final class StoreLabTests: LabTestCase {
         XCTAssertFalse(history.stdout.contains("secret"))
     }
 
+    /// `connect` opens an existing store on a thread of its own while its command line is parsed (StoreWarmUp,
+    /// issue 12): a connect refused before the store would be opened still creates none, and the connects after the
+    /// first run on the store opened ahead, with what the first saved (the gateway, its user, its history).
+    func testAConnectRefusedBeforeTheStoreCreatesNoneAndLaterConnectsUseTheStoreOpenedAhead() throws {
+        let lab = try start()
+        let refused = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--user", "alice",
+                                         "--passwd-on-stdin", "--script", lab.stateDirectory + "/no-such-script"],
+                                        stdin: "secret\n")
+        XCTAssertEqual(refused.exitCode, 64, refused.allOutput)  // ArgumentParser's usage exit, as other refused arguments
+        XCTAssertTrue(refused.stderr.contains("not an executable file"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: lab.databasePath), "a refused connect created the store")
+
+        XCTAssertTrue(try connectOnce(lab).stdout.contains(#""event":"connected""#))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: lab.databasePath))
+        // No --user: the one the first connect saved, read from the store opened ahead.
+        let second = try lab.swiftgate(["connect", lab["URL"], "--cafile", lab["CA_FILE"], "--passwd-on-stdin",
+                                        "--authenticate", "--events", "json"], stdin: "secret\n")
+        XCTAssertEqual(second.exitCode, 0, second.allOutput)
+        let history = try swiftgate(lab, ["history"])
+        XCTAssertEqual(history.stdout.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 2, history.stdout)
+        XCTAssertTrue(history.stdout.contains("authenticated"), history.stdout)
+    }
+
     /// Issue 13, item 4, end to end: links planted at the log path and at the database's -wal (as root, which
     /// Swiftgate is under sudo) are refused; their target is untouched.
     func testLinksPlantedInTheUsersFilesAreNotFollowed() throws {
