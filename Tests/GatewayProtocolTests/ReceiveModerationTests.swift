@@ -24,16 +24,19 @@ final class ReceiveModerationTests: XCTestCase {
     /// An upload: the gateway's ACKs arrive as a run, but the tun holds the data to send, which a pause holds back.
     func testAnUploadTurnDoesNotPause() {
         XCTAssertEqual(moderation.pause(after: .init(datagrams: 6, datagramBytes: 6 * 53, drained: true, tunBytes: 64 * 1434)), 0)
+        XCTAssertEqual(moderation.pause(after: .init(datagrams: 6, datagramBytes: 6 * 53, drained: true)), 0,
+                       "a run of ACKs in a turn the tun had nothing: still no bulk data received")
         XCTAssertEqual(moderation.pause(after: .init(datagrams: 4, datagramBytes: 4000, drained: true, tunBytes: 4000)), 0,
                        "as much sent as received")
     }
 
     func testOffNeverPausesAndSettingsAreClamped() {
         XCTAssertEqual(ReceiveModeration.off.pause(after: .init(datagrams: 100, datagramBytes: 140_000, drained: true)), 0)
-        let clamped = ReceiveModeration(pauseMicroseconds: -5, minimumRun: 0)
+        let clamped = ReceiveModeration(pauseMicroseconds: -5, minimumRun: 0, minimumMeanBytes: -1)
         XCTAssertEqual(clamped.pauseMicroseconds, 0)
         XCTAssertEqual(clamped.minimumRun, 1)
-        XCTAssertEqual(ReceiveModeration(pauseMicroseconds: 10, minimumRun: 0)
+        XCTAssertEqual(clamped.minimumMeanBytes, 0)
+        XCTAssertEqual(ReceiveModeration(pauseMicroseconds: 10, minimumRun: 0, minimumMeanBytes: 0)
             .pause(after: .init(datagrams: 1, datagramBytes: 100, drained: true)), 10)
     }
 }
