@@ -14,7 +14,7 @@ struct StoreOptions: ParsableArguments {
     func open() throws -> SwiftgateStore {
         let path = path
         // A `connect`'s store may be open already (StoreWarmUp).
-        if db == nil, let store = StoreWarmUp.shared.take(path: path) { return store }
+        if db == nil, let store = StoreWarmUp.shared?.take(path: path) { return store }
         do {
             return try SwiftgateStore(path: path)
         } catch {

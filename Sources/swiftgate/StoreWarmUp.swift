@@ -10,21 +10,9 @@ import Store
 /// is taken by `StoreOptions.open` for the same path; an open that failed here is simply done again there, and
 /// fails there with its own report.
 final class StoreWarmUp: @unchecked Sendable {
-    /// The warm-up of this process, if one was started.
-    static let shared = Slot()
-
-    final class Slot: @unchecked Sendable {
-        private let lock = NSLock()
-        private var warmUp: StoreWarmUp?
-
-        func set(_ value: StoreWarmUp?) { lock.withLock { warmUp = value } }
-
-        /// The store opened ahead for `path`, once; nil when there was none, it failed, or it was for another path.
-        func take(path: String) -> SwiftgateStore? { lock.withLock { warmUp }?.take(path: path) }
-
-        /// Waits for the warm-up's thread, so that no thread is inside SQLite while the process exits.
-        func finish() { lock.withLock { warmUp }?.finish() }
-    }
+    /// This process's warm-up, started by the first use (`main` touches it before parsing); nil when the command
+    /// line is not a `connect` it applies to.
+    static let shared: StoreWarmUp? = start(arguments: CommandLine.arguments)
 
     let path: String
     private let lock = NSLock()
@@ -37,7 +25,7 @@ final class StoreWarmUp: @unchecked Sendable {
     }
 
     /// Starts the warm-up when `arguments` (the process's, program name first) are a `connect` it applies to.
-    static func start(arguments: [String]) -> StoreWarmUp? {
+    private static func start(arguments: [String]) -> StoreWarmUp? {
         guard arguments.count > 1, arguments[1] == "connect" else { return nil }
         let names = ["--db", "--help", "-h"]
         guard !arguments.dropFirst(2).contains(where: { argument in
@@ -46,17 +34,16 @@ final class StoreWarmUp: @unchecked Sendable {
         let path = StorePaths.resolve().databasePath
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let warmUp = StoreWarmUp(path: path)
-        let thread = Thread {
+        Thread.detachNewThread {
             let store = try? SwiftgateStore(path: path)
             warmUp.lock.withLock { warmUp.store = store }
             warmUp.opened.signal()
         }
-        thread.name = "swiftgate-store"
-        thread.start()
         return warmUp
     }
 
-    private func take(path: String) -> SwiftgateStore? {
+    /// The store opened ahead for `path`, once; nil when it failed, or for another path.
+    func take(path: String) -> SwiftgateStore? {
         finish()
         return lock.withLock {
             guard !taken, path == self.path else { return nil }
@@ -65,7 +52,8 @@ final class StoreWarmUp: @unchecked Sendable {
         }
     }
 
-    private func finish() {
+    /// Waits for the warm-up's thread, so that no thread is inside SQLite while the process exits.
+    func finish() {
         opened.wait()
         opened.signal()  // for the next wait
     }

@@ -31,7 +31,7 @@ struct Swiftgate: AsyncParsableCommand {
         MemoryTuning.apply()
         if let problem = ProcessHardening.apply() { StandardStreams.err("swiftgate: warning: \(problem)\n") }
         let outcome = CommandOutcome()
-        StoreWarmUp.shared.set(StoreWarmUp.start(arguments: CommandLine.arguments))
+        _ = StoreWarmUp.shared  // starts it (a connect's store), before the parse it overlaps
         Task.detached {
             do {
                 var command = try parseAsRoot()
@@ -46,7 +46,7 @@ struct Swiftgate: AsyncParsableCommand {
             outcome.done.signal()
         }
         outcome.done.wait()
-        StoreWarmUp.shared.finish()
+        StoreWarmUp.shared?.finish()
         if let failure = outcome.failure { exit(withError: failure) }
     }
 }
