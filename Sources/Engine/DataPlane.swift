@@ -13,7 +13,8 @@ import SecureChannel
 ///      byte) and writes it: one TLS record per CSTP frame (ocserv takes no more, protocol.md §3.3), but the
 ///      turn's records leave in one send() and its DTLS datagrams in one sendmmsg (issue 12, item 3)
 ///   4. the session's timers (DPD, keepalive, rekey, DTLS attempts); statistics every few seconds; after a run
-///      of DTLS datagrams that emptied the socket, a pause of a few µs before the next poll (`ReceiveModeration`)
+///      of DTLS datagrams or TLS records that emptied the sockets, a pause of a few µs before the next poll
+///      (`ReceiveModeration`)
 ///   5. rtnetlink: the outer connection's address removed, or a default route changed outside the tun, ends
 ///      the loop; the engine reconnects
 ///
@@ -89,6 +90,8 @@ final class DataPlane: @unchecked Sendable {
     private var tunMTU: Int
     /// The tun's MTU when the loop ended (read after `run` returns).
     var currentTunMTU: Int { tunMTU }
+    /// How many times the loop paused before a poll (ReceiveModeration); read after `run` returns.
+    private(set) var pausesTaken = 0
     private let onStats: @Sendable (Stats, Stats?) -> Void
     private let onChannel: @Sendable (ChannelInfo) -> Void
     private let onReconfigured: @Sendable (Int, String) -> Void
@@ -110,7 +113,7 @@ final class DataPlane: @unchecked Sendable {
 
     /// `watchNetwork`: end the loop when rtnetlink says the outer connection's address or route went away.
     /// `handshakeAhead`: a DTLS handshake begun on `dialer` before the loop, continued instead of a new one.
-    /// `moderation`: the pause after a run of DTLS datagrams (ReceiveModeration).
+    /// `moderation`: the pause after a run of DTLS datagrams or TLS records (ReceiveModeration).
     init(stream: any StreamLink, tun: any PacketDevice, initialBytes: [UInt8], configuration: TunnelSessionConfiguration,
          statsInterval: Double, dialer: (any DatagramDialer)?, handshakeAhead: DTLSHandshakeAhead.Handover? = nil,
          watchNetwork: Bool, moderation: ReceiveModeration = .standard,
@@ -217,7 +220,10 @@ final class DataPlane: @unchecked Sendable {
             let pending = tlsBuffered || (dtlsBuffered && link?.isUp == true)
             let timeout = pending ? 0 : Int32(max(0, min(60_000, (deadline - now) * 1000 + 1)))
             // After the turn's packets are written: only what arrives during the pause waits for it.
-            if pause > 0 && timeout > 0 { usleep(UInt32(pause)) }
+            if pause > 0 && timeout > 0 {
+                usleep(UInt32(pause))
+                pausesTaken += 1
+            }
             turn = ReceiveModeration.Turn()
             let ready = poll(fds, 5, timeout)
             if ready < 0 && errno != EINTR { report(session); return .tlsFailure("poll: \(SystemErrno.describe(errno))") }
@@ -243,6 +249,8 @@ final class DataPlane: @unchecked Sendable {
                     let result = stream.read(into: session.tlsReadSpace())
                     switch result {
                     case .done(let count):
+                        turn.records += 1
+                        turn.recordBytes += count
                         // DATA goes to the tun from the decoder's buffer: no copy, no allocation per packet.
                         session.committedTLS(count, now: arrived) { tun.writePacket($0) }
                         if let end = perform(&session, &queue, link) { report(session); return end }
@@ -282,8 +290,8 @@ final class DataPlane: @unchecked Sendable {
                         let result = link.read(into: datagram)
                         switch result {
                         case .done(let count):
-                            turn.datagrams += 1
-                            turn.datagramBytes += count
+                            turn.records += 1
+                            turn.recordBytes += count
                             session.receivedDatagram(UnsafeRawBufferPointer(rebasing: datagram[0..<count]),
                                                      now: arrived) { tun.writePacket($0) }
                             if let end = perform(&session, &queue, link) { report(session); return end }
@@ -299,7 +307,6 @@ final class DataPlane: @unchecked Sendable {
                         }
                         break
                     }
-                    turn.drained = !dtlsBuffered
                     tun.flushWrites()
                 }
                 if let end = perform(&session, &queue, link) { report(session); return end }
@@ -345,6 +352,8 @@ final class DataPlane: @unchecked Sendable {
                 link?.flush()
             }
 
+            // Both channels' reads ended on an empty socket (neither stopped at its bound with more inside).
+            turn.drained = !tlsBuffered && !dtlsBuffered
             pause = moderation.pause(after: turn)
             let later = Self.now()
             session.tick(now: later)

@@ -110,6 +110,34 @@ final class DataPlaneLoopTests: XCTestCase {
                          onReconfigured: { _, _ in }, onLog: { _ in })
     }
 
+    /// Receive moderation over TLS (ReceiveModeration): ocserv sends a record per packet, so a download wakes the
+    /// loop for a record or two; a turn that read a run of full records and emptied the socket pauses before its
+    /// next poll, and one that read a run of ACK-sized records does not.
+    func testARunOfFullTLSRecordsPausesTheNextPollAndARunOfSmallOnesDoesNot() async throws {
+        for (payloadSize, pauses) in [(1400, true), (52, false)] {
+            let stream = FakeStreamLink(readLimit: CSTPFraming.headerLength + payloadSize)
+            let tun = FakePacketDevice()
+            let count = 8
+            for index in 0..<count {
+                transmit(CSTPFraming.frame(.data, payload: [UInt8](repeating: UInt8(index), count: payloadSize)), to: stream.peer)
+            }
+            let plane = tlsOnlyPlane(stream, tun)
+            let end = Task { await plane.run() }
+            for index in 0..<count {
+                guard let packet = receive(from: tun.peer) else { return XCTFail("packet \(index) never arrived") }
+                XCTAssertEqual(packet, [UInt8](repeating: UInt8(index), count: payloadSize))
+            }
+            plane.stop(.hangup)
+            let reason = await end.value
+            XCTAssertEqual(reason, .hangup)
+            if pauses {
+                XCTAssertGreaterThan(plane.pausesTaken, 0, "\(count) records of \(payloadSize) bytes in one turn")
+            } else {
+                XCTAssertEqual(plane.pausesTaken, 0, "\(count) records of \(payloadSize) bytes are ACKs, not a download")
+            }
+        }
+    }
+
     func testTheGatewaysTerminateOverTLSEndsTheLoop() async throws {
         let stream = FakeStreamLink()
         let tun = FakePacketDevice()

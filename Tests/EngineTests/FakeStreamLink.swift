@@ -7,8 +7,11 @@ import SecureChannel
 final class FakeStreamLink: StreamLink, @unchecked Sendable {
     let descriptor: Int32
     let peer: Int32
+    /// The most one read returns: a TLS link returns one record per read, a socket all it has.
+    let readLimit: Int
 
-    init() {
+    init(readLimit: Int = .max) {
+        self.readLimit = readLimit
         var pair: [Int32] = [0, 0]
         precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
         descriptor = pair[0]
@@ -25,7 +28,7 @@ final class FakeStreamLink: StreamLink, @unchecked Sendable {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> TLSClient.IOResult {
-        let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+        let count = recv(descriptor, buffer.baseAddress, min(buffer.count, readLimit), 0)
         if count > 0 { return .done(count) }
         if count == 0 { return .closed }
         return errno == EAGAIN ? .wantRead : .failed("recv: \(errno)")
