@@ -67,8 +67,9 @@ def md:
 			 end)])),
 		"",
 		(if any(.results[]; .connect_phases_ms != null) then
-			"Where Swiftgate's connect time goes (ms, from its JSON event timestamps; `seen` = from its `connected` "
-			+ "event until this script saw the tunnel usable):",
+			"Where Swiftgate's connect time goes (ms, from its JSON event timestamps; `tun + vpnc-script` ends at its "
+			+ "`connected` event, after the script's exit; `seen` = from that event until this script saw the tunnel "
+			+ "usable, negative when the address and route were there before the script had exited):",
 			"",
 			row(["round", "client", "start to first event", "TLS handshake", "group + login forms", "CONNECT",
 				"tun + vpnc-script", "seen", "total"]),
