@@ -73,8 +73,11 @@ public actor ConnectionEngine {
 
     /// TLS, group selection and user authentication: the `webvpn` cookie, or a typed error.
     public func authenticate() async throws(EngineError) -> AuthenticatedSession {
+        // The STRAP keys are made beside the TLS handshake; the thread ends before this call does.
+        let strapAhead = strapKeys == nil ? STRAPKeysAhead() : nil
+        defer { strapAhead?.join() }
         do {
-            return try await runAuthentication()
+            return try await runAuthentication(strapAhead: strapAhead)
         } catch {
             if let phase = phases.current {
                 emitPhase(phase, .failed, detail: [("reason", .string(error.summary))])
@@ -86,7 +89,7 @@ public actor ConnectionEngine {
         }
     }
 
-    private func runAuthentication() async throws(EngineError) -> AuthenticatedSession {
+    private func runAuthentication(strapAhead: STRAPKeysAhead?) async throws(EngineError) -> AuthenticatedSession {
         warnIfInsecureCrypto()
         startPhase(.tls)
         try await loadIdentity()
@@ -119,7 +122,7 @@ public actor ConnectionEngine {
                                               identity: options.reportedIdentity,
                                               group: preferredGroup ?? options.group)
         configuration.groupIsKnownValue = preferredGroup != nil || options.groupIsSavedValue
-        if strapKeys == nil { strapKeys = try? STRAPKeys() }
+        if strapKeys == nil { strapKeys = strapAhead?.take() ?? (try? STRAPKeys()) }
         if let strapKeys {
             // Advertise only what works: external-browser SSO needs the keys (openconnect auth.c).
             configuration.authMethods = ["single-sign-on-v2", "single-sign-on-external-browser"]

@@ -135,6 +135,28 @@ final class STRAPKeysTests: XCTestCase {
         }
     }
 
+    /// The key made ahead (issue 12, item 4) is the one the rekey moves to: the old key signs it, the request
+    /// carries it, and the next rekey, with none made ahead, makes its own.
+    func testARekeyMovesToTheKeyMadeAheadAndSignsItWithTheOldOne() throws {
+        let keys = try STRAPKeys()
+        let binding = [UInt8](repeating: 7, count: 32)
+        XCTAssertFalse(keys.hasPreparedKey)
+        keys.prepareNextKey()
+        XCTAssertTrue(keys.hasPreparedKey)
+        keys.prepareNextKey()  // one is ready: nothing more is made
+
+        for round in 0..<2 {
+            let oldDER = try XCTUnwrap(Base64.decode(keys.publicKeyHeader))
+            let oldKey = try GatewaySealer.publicKey(oldDER)
+            defer { EVP_PKEY_free(oldKey) }
+            let signature = try XCTUnwrap(Base64.decode(try keys.verifyHeader(channelBinding: binding, rekey: true)))
+            XCTAssertFalse(keys.hasPreparedKey, "round \(round): the key made ahead is used once")
+            let newDER = try XCTUnwrap(Base64.decode(keys.publicKeyHeader))
+            XCTAssertNotEqual(newDER, oldDER)
+            XCTAssertTrue(GatewaySealer.verify(signature, over: binding + newDER, key: oldKey), "round \(round)")
+        }
+    }
+
     func testHKDFMatchesRFC5869WithoutSalt() throws {
         // RFC 5869 A.3: SHA-256, zero-length salt and info.
         let okm = try XCTUnwrap(HKDF.sha256(key: [UInt8](repeating: 0x0b, count: 22), info: [], length: 42))
