@@ -109,7 +109,7 @@ fi
 now_ms() { date +%s%3N; }
 # The same clock without a fork (bash's EPOCHREALTIME), into NOW_MS: the readiness poll reads it every turn.
 stamp_ms() { local t=${EPOCHREALTIME/[.,]/}; NOW_MS=$((t / 1000)); }
-# A sleep without a fork: a read with a timeout on a pipe nobody writes to (opened below, once).
+# A sleep without a fork: a read with a timeout on a pipe nobody else writes to, opened once here.
 exec {nap_fd}<> <(:)
 nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
 
@@ -117,7 +117,7 @@ nap() { read -r -t "$1" -u "$nap_fd" _ || true; }
 proc_stat_fields() { # PID -> sets the array STAT (empty if the process is gone)
 	local line
 	STAT=()
-	line=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r line 2>/dev/null <"/proc/$1/stat" || return 1  # a builtin: the readiness poll calls this every ms
 	read -r -a STAT <<<"${line##*) }"
 }
 
@@ -477,7 +477,7 @@ ready_without_fork() { # CLIENT LOG_PREFIX PID
 	while read -r iface dest gw flags refcnt use metric mask rest; do
 		[[ $iface == tun* ]] || continue  # both clients' tun is the kernel's tunN here
 		(( (0x$dest & 0x$mask) == (target & 0x$mask) )) && return 0
-	done <"/proc/$3/net/route" 2>/dev/null
+	done 2>/dev/null <"/proc/$3/net/route"
 	return 1
 }
 
@@ -503,7 +503,7 @@ run_client() { # CLIENT ROUND
 			t_ready=$NOW_MS
 			break
 		fi
-		if ! [[ -d /proc/$client_pid ]]; then error="exited before the tunnel was up"; break; fi
+		if ! pid_running "$client_pid"; then error="exited before the tunnel was up"; break; fi
 		if ((NOW_MS > deadline)); then error="no tunnel after $((CONNECT_TIMEOUT_MS / 1000)) s"; break; fi
 		nap "$READY_POLL"
 	done
