@@ -434,31 +434,16 @@ launch_client() { # CLIENT LOG_PREFIX -> sets client_pid, client_signal; stdout/
 }
 
 # The same rule for both clients: the client has said the gateway configured the tunnel (openconnect's
-# "Configured as", Swiftgate's `cstp` phase done) and, over DTLS, that DTLS is up; and the kernel shows the tun
-# with its address and the route to the gateway's inside address (tun_ready). Neither waits for its vpnc-script
-# to exit: openconnect prints "Configured as" before the script runs, and its route is in place a few ms before
-# the script's last lines end (docs/PERFORMANCE.md, "Connect time"). Until the seventh pass Swiftgate's rule
-# waited for its `connected` event, which follows the script's exit; the phases below still show that event.
-client_signalled_ready() { # CLIENT LOG_PREFIX
-	case $1 in
-	swiftgate | swiftgate-before)
-		grep -Eq '"phase" *: *"cstp" *, *"state" *: *"done"' "$2.out" || return 1
-		[[ $transport == tls ]] || grep -Eq '"channel" *: *"dtls" *, *"state" *: *"up"' "$2.out"
-		;;
-	openconnect)
-		grep -qh 'Configured as' "$2.out" "$2.err" || return 1
-		[[ $transport == tls ]] || grep -qhE 'Established DTLS connection|DTLS connected' "$2.out" "$2.err"
-		;;
-	esac
-}
-
-# The client's readiness without a fork, for the poll of every ~1 ms: its lines (client_signalled_ready's rule,
-# matched by bash itself) and, in /proc/PID/net/route (the client's namespace), a route through a tun that
-# covers VPN_GW_ADDR. tun_ready, with its forks of ip, then confirms it once; the time taken is the time this
-# check first passed. The vpnc-script sets the address before the routes, so the route implies the address.
-# A poll that forked grep, ip and awk each turn saw a state 10-30 ms after it was reached, and took CPU from the
-# client it was timing (docs/PERFORMANCE.md, seventh pass).
-ready_without_fork() { # CLIENT LOG_PREFIX PID
+# "Configured as", Swiftgate's `cstp` phase done) and, over DTLS, that DTLS is up; and the kernel shows a route
+# through the tun that covers VPN_GW_ADDR, in /proc/PID/net/route (the client's namespace). Neither waits for its
+# vpnc-script to exit: openconnect prints "Configured as" before the script runs, and its route is in place a few
+# ms before the script's last lines end (docs/PERFORMANCE.md, "Connect time"). Until the seventh pass Swiftgate's
+# rule waited for its `connected` event, which follows the script's exit; the phases below still show that event.
+# Builtins only, no fork, for the poll of every ~1 ms: a poll that forked grep, ip and awk each turn saw a state
+# 10-30 ms after it was reached, and took CPU from the client it was timing. tun_ready, with its forks of ip, then
+# confirms it once; the time taken is the time this check first passed. The vpnc-script sets the address before
+# the routes, so the route implies the address.
+client_ready() { # CLIENT LOG_PREFIX PID
 	local lines="" more="" iface dest gw flags refcnt use metric mask rest target
 	read -r -d '' lines <"$2.out" || true
 	case $1 in
@@ -499,7 +484,7 @@ run_client() { # CLIENT ROUND
 	deadline=$((t0 + CONNECT_TIMEOUT_MS))
 	while :; do
 		stamp_ms
-		if ready_without_fork "$c" "$logs" "$client_pid" && dev=$(tun_ready); then
+		if client_ready "$c" "$logs" "$client_pid" && dev=$(tun_ready); then
 			t_ready=$NOW_MS
 			break
 		fi
@@ -621,7 +606,7 @@ warm_up() { # CLIENT
 	launch_client "$c" "$run_dir/$c-warmup"
 	deadline=$(($(now_ms) + CONNECT_TIMEOUT_MS))
 	while pid_running "$client_pid" && (($(now_ms) < deadline)); do
-		client_signalled_ready "$c" "$run_dir/$c-warmup" && tun_ready >/dev/null && break
+		client_ready "$c" "$run_dir/$c-warmup" "$client_pid" && tun_ready >/dev/null && break
 		sleep "$POLL"
 	done
 	stop_pid "$client_pid" "$client_signal" "$STOP_TIMEOUT_MS" || log "warm-up, $c: killed"
